@@ -1,0 +1,69 @@
+/** @module Opens the catalog database (embedded libSQL file or remote server) and migrates it. */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { type Client, createClient } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { type Migration, migrations } from "./migrations/index.ts";
+
+export type Db = LibSQLDatabase<Record<string, never>>;
+
+export interface Database {
+  client: Client;
+  db: Db;
+  /** True when the catalog is an embedded file (WAL applies, single writer). */
+  embedded: boolean;
+  close(): void;
+}
+
+/** Opens the catalog; for file: URLs creates the folder, enables WAL and a busy timeout. */
+export async function openDatabase(url: string, authToken?: string): Promise<Database> {
+  const embedded = url.startsWith("file:");
+  if (embedded) {
+    const path = url.slice("file:".length).split("?")[0]!;
+    if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  }
+  // timeout (seconds) becomes SQLite's busy_timeout on every pooled connection, so concurrent
+  // writers wait for each other instead of failing with SQLITE_BUSY.
+  const client = createClient({ url, authToken, timeout: 15 } as Parameters<
+    typeof createClient
+  >[0]);
+  if (embedded) {
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = NORMAL");
+  }
+  await migrate(client, migrations);
+  return { client, db: drizzle(client), embedded, close: () => client.close() };
+}
+
+/**
+ * Applies pending migrations, each in its own write transaction together with its bookkeeping
+ * row, so a crash mid-migration leaves the previous state. BEGIN IMMEDIATE takes the write lock
+ * first, which is what makes concurrent starts of several nodes apply each migration once.
+ */
+export async function migrate(client: Client, list: Migration[]): Promise<string[]> {
+  await client.execute(
+    "CREATE TABLE IF NOT EXISTS gisd_migration (id TEXT PRIMARY KEY, applied TEXT NOT NULL)",
+  );
+  const applied: string[] = [];
+  for (const m of [...list].sort((a, b) => a.id.localeCompare(b.id))) {
+    const tx = await client.transaction("write");
+    try {
+      const done = await tx.execute({
+        sql: "SELECT 1 FROM gisd_migration WHERE id = ?",
+        args: [m.id],
+      });
+      if (done.rows.length === 0) {
+        await tx.executeMultiple(m.sql);
+        await tx.execute({
+          sql: "INSERT INTO gisd_migration (id, applied) VALUES (?, ?)",
+          args: [m.id, new Date().toISOString()],
+        });
+        applied.push(m.id);
+      }
+      await tx.commit();
+    } finally {
+      tx.close();
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,13 @@
+/**
+ * @module The ordered list of catalog migrations. SQL files are imported as text so they are
+ * embedded in the single executable. Append new entries; never edit an applied one.
+ */
+import core from "./0001_core.sql" with { type: "text" };
+
+export interface Migration {
+  /** Sortable, unique, never reused: NNNN_name. */
+  id: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [{ id: "0001_core", sql: core }];

@@ -1,0 +1,63 @@
+/** @module `gisd serve`: start the server and stop it gracefully on SIGTERM/SIGINT. */
+import { loadConfig, type ServeFlags } from "../config.ts";
+import { createServer } from "../server.ts";
+import type { Command } from "./args.ts";
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary:
+    "Run the gisd server (NextGIS Web, GeoServer REST, GeoNode and OGC faces on one listener).",
+  usage: "serve [options]",
+  flags: [
+    { name: "port", value: "N", help: "Listen port (PORT, default 8080; 0 picks a free port)" },
+    { name: "host", value: "ADDR", help: "Listen address (HOST, default 127.0.0.1)" },
+    { name: "data", value: "DIR", help: "Data folder (GISD_DATA, default ./gisd-data)" },
+    {
+      name: "manage-port",
+      value: "N",
+      help: "Management listener port (GISD_MANAGE_PORT, default 19876)",
+    },
+  ],
+  details: `Environment:
+  GISD_DATABASE_URL         catalog database (default file:<data>/catalog.db; libsql:// or http:// for a server)
+  GISD_DATABASE_AUTH_TOKEN  token for a remote libSQL server
+  GISD_ADMIN_PASSWORD       password of 'administrator' on first start (else generated and printed once)
+  GISD_REGISTER=true        allow self-registration at /api/component/auth/register
+  GISD_CORS_ORIGINS         comma-separated origins allowed by CORS (default: none)
+  GISD_MAX_BODY, GISD_MAX_UPLOAD   request size limits in bytes
+  GISD_SAMPLES=false        do not load the sample datasets into an empty catalog
+  GISD_LOG=off              no per-request log lines`,
+  async run({ flags }) {
+    const config = loadConfig(flags as ServeFlags, process.env);
+    const server = await createServer(config);
+    if (server.generatedPassword) {
+      process.stderr.write(
+        `gisd: created user 'administrator' with password: ${server.generatedPassword}\n` +
+          "gisd: (set GISD_ADMIN_PASSWORD before the first start to choose it)\n",
+      );
+    }
+    const http = Bun.serve({
+      port: config.port,
+      hostname: config.host,
+      fetch: (req, srv) => server.app.fetch(req, srv),
+      maxRequestBodySize: Math.max(config.maxUpload, config.maxJsonBody),
+      idleTimeout: 120,
+    });
+    process.stderr.write(
+      `gisd ${server.ctx.version} listening on http://${http.hostname}:${http.port}\n`,
+    );
+    // A machine-readable line for tests and supervisors that start gisd on port 0.
+    process.stdout.write(`LISTENING ${http.port}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = async (sig: string) => {
+        process.stderr.write(`gisd: ${sig}, finishing requests in flight\n`);
+        await http.stop(false);
+        await server.close();
+        resolve();
+      };
+      process.once("SIGTERM", () => void stop("SIGTERM"));
+      process.once("SIGINT", () => void stop("SIGINT"));
+    });
+    return 0;
+  },
+};

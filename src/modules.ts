@@ -1,0 +1,15 @@
+/**
+ * @module The compiled-in modules: each engine contributes resource classes and NGW routes here.
+ * This list is what the management API's /plugins/ reports. Add a module by appending a line.
+ */
+import type { ResourceClass } from "./catalog/classes/registry.ts";
+import type { NgwExtension } from "./faces/ngw/index.ts";
+
+export interface Module {
+  name: string;
+  description: string;
+  classes?: ResourceClass[];
+  ngw?: NgwExtension;
+}
+
+export const modules: Module[] = [];
