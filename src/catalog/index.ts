@@ -44,16 +44,17 @@ export class Catalog {
     this.files = new FileStore(`${opts.dataDir}/files`);
     this.principals = new Principals(database.db);
     this.access = new Access(database.client, this.classes);
+    this.uploads = new Uploads(database.db, this.files, opts.maxUpload);
     this.deps = {
       db: database.db,
       client: database.client,
       files: this.files,
+      uploads: this.uploads,
       classes: this.classes,
       getRow: (id) => this.resources.row(id),
       permissions: (actor, id) => this.access.permissions(actor, id),
     };
     this.resources = new Resources(this.deps, this.access, this.classes);
-    this.uploads = new Uploads(database.db, this.files, opts.maxUpload);
   }
 
   /** Opens (and migrates) the catalog; creates the system principals and root on first start. */

@@ -12,12 +12,15 @@ import type { Db } from "../db.ts";
 import type { FileStore } from "../files.ts";
 import type { ResourceRow } from "../resource-row.ts";
 import type { Tx } from "../tx.ts";
+import type { Uploads } from "../uploads.ts";
 
 /** What a class module may use besides the transaction. */
 export interface ClassDeps {
   db: Db;
   client: Client;
   files: FileStore;
+  /** Finished uploads that create/update bodies refer to as {"id": …} (vector_layer.source). */
+  uploads: Pick<Uploads, "path" | "get">;
   /** Looks up another class (e.g. a style asking about its layer's class). */
   classes: ClassRegistry;
   /** Read access to a resource row by id, without ACL (class-internal lookups). */
