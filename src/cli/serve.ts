@@ -40,7 +40,8 @@ export const serveCommand: Command = {
       port: config.port,
       hostname: config.host,
       fetch: (req, srv) => server.app.fetch(req, srv),
-      maxRequestBodySize: Math.max(config.maxUpload, config.maxJsonBody),
+      // A little above our own limits, so oversize requests get the face's 413 error body.
+      maxRequestBodySize: Math.max(config.maxUpload, config.maxJsonBody) + 1024 * 1024,
       idleTimeout: 120,
     });
     process.stderr.write(

@@ -38,7 +38,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     port: 0,
     hostname: "127.0.0.1",
     fetch: (req, srv) => server.app.fetch(req, srv),
-    maxRequestBodySize: config.maxUpload,
+    maxRequestBodySize: Math.max(config.maxUpload, config.maxJsonBody) + 1024 * 1024,
   });
   const url = `http://127.0.0.1:${http.port}`;
   const doFetch = (path: string, init: RequestInit & { auth?: string } = {}) => {

@@ -45,7 +45,7 @@ export function fileUploadHandlers(app: AppContext) {
     if (len > max) throw new TooLarge(`Upload is larger than ${max} bytes.`);
   }
 
-  return {
+  const handlers = {
     async form(c: C) {
       checkLength(c);
       const type = c.req.header("content-type") ?? "";
@@ -76,6 +76,8 @@ export function fileUploadHandlers(app: AppContext) {
     },
 
     async item(c: C) {
+      // Hono answers HEAD through the GET route, so tus's HEAD arrives here.
+      if (c.req.raw.method === "HEAD") return handlers.tusHead(c);
       const u = await uploads.get(c.req.param("id")!);
       return c.json(meta(u));
     },
@@ -93,7 +95,7 @@ export function fileUploadHandlers(app: AppContext) {
 
     /** POST with Tus-Resumable creates a resumable upload; otherwise it is a multipart form. */
     async create(c: C) {
-      if (!c.req.header("tus-resumable")) return this.form(c);
+      if (!c.req.header("tus-resumable")) return handlers.form(c);
       checkLength(c);
       const length = Number(c.req.header("upload-length"));
       const md = parseTusMetadata(c.req.header("upload-metadata"));
@@ -135,4 +137,5 @@ export function fileUploadHandlers(app: AppContext) {
       return c.body(null, 204, { "Tus-Resumable": TUS_VERSION });
     },
   };
+  return handlers;
 }

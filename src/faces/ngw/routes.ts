@@ -16,9 +16,12 @@ export interface NgwRoute {
   methods: Partial<Record<Method, Handler>>;
 }
 
-/** "/api/resource/{id}" -> "/api/resource/:id" for Hono; handlers validate the values. */
+/**
+ * "/api/resource/{id}" -> "/api/resource/:id" for Hono; handlers validate the values. The trailing
+ * slash is dropped because the app runs with strict: false, which matches both spellings.
+ */
 export function honoPath(template: string): string {
-  return template.replace(/\{(\w+)\}/g, ":$1");
+  return template.replace(/\{(\w+)\}/g, ":$1").replace(/(.)\/$/, "$1");
 }
 
 /** The pyramid/route document: {name: [template with {0}, {1}…, param names…]}. */
