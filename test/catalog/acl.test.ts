@@ -29,7 +29,7 @@ const link = (
   id: number,
   acl: AclRule[],
   cls = "resource_group",
-  owner = SYSTEM.administrator,
+  owner: number = SYSTEM.administrator,
 ): ChainLink => ({
   id,
   cls,

@@ -11,6 +11,9 @@ import { createServer, type Server } from "../../src/server.ts";
 
 export const ADMIN_PASSWORD = "admin-pass-123";
 
+/** RequestInit whose body may also be a plain value, sent as JSON. */
+export type JsonInit = Omit<RequestInit, "body"> & { auth?: string; body?: unknown };
+
 export interface TestServer {
   url: string;
   port: number;
@@ -19,10 +22,7 @@ export interface TestServer {
   /** fetch relative to the server; `auth` is "user:password" or undefined for guest. */
   fetch(path: string, init?: RequestInit & { auth?: string }): Promise<Response>;
   /** fetch + JSON; throws if the body is not JSON. */
-  json<T = any>(
-    path: string,
-    init?: RequestInit & { auth?: string; body?: any },
-  ): Promise<{ status: number; body: T; res: Response }>;
+  json<T = any>(path: string, init?: JsonInit): Promise<{ status: number; body: T; res: Response }>;
   admin: string;
   stop(): Promise<void>;
 }
@@ -65,7 +65,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       const headers = new Headers(init.headers);
       if (body !== undefined && typeof body === "string" && !headers.has("content-type"))
         headers.set("content-type", "application/json");
-      const res = await doFetch(path, { ...init, headers, body });
+      const res = await doFetch(path, { ...init, headers, body: body as BodyInit | undefined });
       const text = await res.text();
       let parsed: any;
       try {
