@@ -4,6 +4,7 @@
  */
 import type { ResourceClass } from "./catalog/classes/registry.ts";
 import type { NgwExtension } from "./faces/ngw/index.ts";
+import { extrasModule } from "./modules/extras.ts";
 
 export interface Module {
   name: string;
@@ -12,4 +13,4 @@ export interface Module {
   ngw?: NgwExtension;
 }
 
-export const modules: Module[] = [];
+export const modules: Module[] = [extrasModule];

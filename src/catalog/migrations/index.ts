@@ -3,6 +3,7 @@
  * embedded in the single executable. Append new entries; never edit an applied one.
  */
 import core from "./0001_core.sql" with { type: "text" };
+import extras from "./0150_extras.sql" with { type: "text" };
 
 export interface Migration {
   /** Sortable, unique, never reused: NNNN_name. */
@@ -10,4 +11,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [{ id: "0001_core", sql: core }];
+export const migrations: Migration[] = [
+  { id: "0001_core", sql: core },
+  { id: "0150_extras", sql: extras },
+];
