@@ -3,6 +3,7 @@
  * embedded in the single executable. Append new entries; never edit an applied one.
  */
 import core from "./0001_core.sql" with { type: "text" };
+import vectorLayer from "./0100_vector_layer.sql" with { type: "text" };
 import extras from "./0150_extras.sql" with { type: "text" };
 
 export interface Migration {
@@ -13,5 +14,6 @@ export interface Migration {
 
 export const migrations: Migration[] = [
   { id: "0001_core", sql: core },
+  { id: "0100_vector_layer", sql: vectorLayer },
   { id: "0150_extras", sql: extras },
 ];
