@@ -1,0 +1,145 @@
+/**
+ * @module Feature access with the ACL applied: opens any resource that is a feature layer
+ * (IFeatureLayer with a FeatureSource) for reading or writing, as NGW's feature API does
+ * (reference/ngw.md §2.3, §5). Writes run in one transaction together with the version bump
+ * that keeps tile caches fresh. Faces call this; they never touch layer tables.
+ */
+import type { FeatureSource, FieldType } from "../geo/sources/feature-source.ts";
+import { type EditableSource, isEditable } from "../geo/sources/feature-source.ts";
+import type { Actor } from "./acl.ts";
+import type { ResourceClass } from "./classes/registry.ts";
+import { Forbidden, ResourceNotFound } from "./errors.ts";
+import {
+  dropFeatureExtensions,
+  readFeatureExtensions,
+  writeFeatureExtensions,
+} from "./feature-extensions.ts";
+import type { Catalog } from "./index.ts";
+import type { ResourceRow } from "./resource-row.ts";
+import { demand } from "./resources.ts";
+import { type Tx, withTx } from "./tx.ts";
+
+/** What the feature API needs to know about a field (feature_layer.fields). */
+export interface LayerField {
+  id: number | null;
+  keyname: string;
+  displayName: string;
+  datatype: FieldType;
+  labelField: boolean;
+  textSearch: boolean;
+}
+
+export interface OpenLayer {
+  row: ResourceRow;
+  perms: Set<string>;
+  cls: ResourceClass;
+  source: FeatureSource;
+  /** EPSG code of stored geometries; 0 when the layer has none. */
+  srs: number;
+  geometryType: string;
+  fields: LayerField[];
+}
+
+export interface EditContext {
+  layer: OpenLayer;
+  source: EditableSource;
+  tx: Tx;
+}
+
+export type FeatureExtensionValues = Map<number, Record<string, unknown>>;
+
+export class FeatureLayers {
+  constructor(private readonly catalog: Catalog) {}
+
+  /** 404 unless the resource is a feature layer; then 403 unless the actor has `perm`. */
+  private async resolve(actor: Actor, id: number, perm: string) {
+    const { row, perms } = await this.catalog.resources.open(actor, id);
+    const cls = this.catalog.classes.get(row.cls);
+    if (!cls?.featureSource || !cls.interfaces.includes("IFeatureLayer"))
+      throw new ResourceNotFound(id);
+    demand(perms, id, perm);
+    return { row, perms, cls };
+  }
+
+  private async describe(actor: Actor, row: ResourceRow, perms: Set<string>, cls: ResourceClass) {
+    const doc = cls.serialize
+      ? await cls.serialize({ ...this.catalog.deps, actor, perms }, row)
+      : {};
+    const fl = (doc.feature_layer ?? {}) as {
+      fields?: Record<string, unknown>[];
+      geometry_type?: string;
+    };
+    const fields: LayerField[] = (fl.fields ?? []).map((f) => ({
+      id: typeof f.id === "number" ? f.id : null,
+      keyname: String(f.keyname),
+      displayName: String(f.display_name ?? f.keyname),
+      datatype: f.datatype as FieldType,
+      labelField: f.label_field === true,
+      textSearch: f.text_search !== false,
+    }));
+    return { fields, geometryType: fl.geometry_type ?? "NONE" };
+  }
+
+  async open(actor: Actor, id: number, perm = "data.read"): Promise<OpenLayer> {
+    const { row, perms, cls } = await this.resolve(actor, id, perm);
+    const source = await cls.featureSource!(this.catalog.deps, row);
+    return this.assemble(actor, row, perms, cls, source);
+  }
+
+  private async assemble(
+    actor: Actor,
+    row: ResourceRow,
+    perms: Set<string>,
+    cls: ResourceClass,
+    source: FeatureSource,
+  ): Promise<OpenLayer> {
+    const d = await this.describe(actor, row, perms, cls);
+    const info = await source.info();
+    const fields =
+      d.fields.length > 0 || info.fields.length === 0
+        ? d.fields
+        : info.fields.map((f) => ({
+            id: null,
+            keyname: f.keyname,
+            displayName: f.keyname,
+            datatype: f.datatype,
+            labelField: false,
+            textSearch: true,
+          }));
+    return { row, perms, cls, source, srs: info.srs, geometryType: info.geometryType, fields };
+  }
+
+  /**
+   * Runs `fn` on an editable source inside one transaction, bumping the layer's version in the
+   * same transaction so a tile cached from the old data can never be served after the commit.
+   */
+  async edit<T>(actor: Actor, id: number, fn: (ctx: EditContext) => Promise<T>): Promise<T> {
+    const { row, perms, cls } = await this.resolve(actor, id, "data.write");
+    return withTx(this.catalog.database.client, async (tx) => {
+      const source = await cls.featureSource!(this.catalog.deps, row, tx);
+      if (!isEditable(source)) throw new Forbidden(`Resource ${id} is read-only.`);
+      const layer = await this.assemble(actor, row, perms, cls, source);
+      const out = await fn({ layer, source, tx });
+      await this.catalog.resources.touchData(tx, id);
+      return out;
+    });
+  }
+
+  readExtensions(layer: OpenLayer, fids: number[], names: readonly string[]) {
+    return readFeatureExtensions(this.catalog.deps, layer.row, fids, names);
+  }
+
+  writeExtensions(actor: Actor, ctx: EditContext, fid: number, value: Record<string, unknown>) {
+    return writeFeatureExtensions(
+      { ...this.catalog.deps, actor },
+      ctx.tx,
+      ctx.layer.row,
+      fid,
+      value,
+    );
+  }
+
+  dropExtensions(ctx: EditContext, fids: number[] | "all") {
+    return dropFeatureExtensions(this.catalog.deps, ctx.tx, ctx.layer.row, fids);
+  }
+}
