@@ -4,13 +4,17 @@
  */
 import type { ResourceClass } from "./catalog/classes/registry.ts";
 import type { NgwExtension } from "./faces/ngw/index.ts";
+import type { AppContext } from "./http/context.ts";
 import { extrasModule } from "./modules/extras.ts";
+import { geoserverModule } from "./modules/geoserver.ts";
 
 export interface Module {
   name: string;
   description: string;
   classes?: ResourceClass[];
   ngw?: NgwExtension;
+  /** Runs once when a server has built its context (caches, listeners, first-start data). */
+  start?(ctx: AppContext): Promise<void>;
 }
 
-export const modules: Module[] = [extrasModule];
+export const modules: Module[] = [extrasModule, geoserverModule];

@@ -7,6 +7,7 @@ import { cors } from "hono/cors";
 import { Catalog } from "./catalog/index.ts";
 import type { Config } from "./config.ts";
 import { ngwNotFound } from "./faces/ngw/errors.ts";
+import { geoserverFace } from "./faces/geoserver/index.ts";
 import { ngwFace } from "./faces/ngw/index.ts";
 import { Authenticator } from "./http/auth.ts";
 import type { AppContext, Env } from "./http/context.ts";
@@ -41,6 +42,7 @@ export async function createServer(config: Config): Promise<Server> {
     started: Date.now(),
     version: VERSION,
   };
+  for (const m of modules) await m.start?.(ctx);
   const app = new Hono<Env>({ strict: false });
   app.use("*", requestLog(metrics, config.requestLog));
   if (config.corsOrigins.length > 0) {
@@ -67,6 +69,7 @@ export async function createServer(config: Config): Promise<Server> {
     ctx,
     modules.flatMap((m) => (m.ngw ? [m.ngw] : [])),
   );
+  app.route("/geoserver", geoserverFace(ctx));
   app.route("/", ngw.face);
   app.notFound(ngwNotFound);
   return {

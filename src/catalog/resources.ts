@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { Access } from "./access.ts";
 import type { Actor } from "./acl.ts";
 import { SYSTEM } from "./acl.ts";
-import type { ClassDeps, ClassRegistry, ResourceClass } from "./classes/registry.ts";
+import type { ClassDeps, ClassRegistry, ResourceClass, WriteContext } from "./classes/registry.ts";
 import {
   DisplayNameNotUnique,
   Forbidden,
@@ -152,7 +152,11 @@ export class Resources {
 
   // --- create ---------------------------------------------------------------------------
 
-  async create(actor: Actor, body: Body): Promise<{ id: number; parentId: number }> {
+  async create(
+    actor: Actor,
+    body: Body,
+    opts: { progress?: WriteContext["progress"] } = {},
+  ): Promise<{ id: number; parentId: number }> {
     const res = obj(body.resource, "resource");
     const clsName = res.cls;
     if (typeof clsName !== "string")
@@ -207,7 +211,8 @@ export class Resources {
         await writeResmeta(tx, row.id, obj(body.resmeta, "resmeta").items);
       if (cls.write) {
         const finalPerms = await this.permsInTx(tx, actor, row.id);
-        await cls.write({ ...this.deps, actor, tx, perms: finalPerms, creating: true }, row, body);
+        const ctx = { ...this.deps, actor, tx, perms: finalPerms, creating: true, ...opts };
+        await cls.write(ctx, row, body);
       }
       return row.id;
     });

@@ -6,6 +6,7 @@ import { unzipSync } from "fflate";
 import { type ArchiveEntry, fileBucketClass } from "../catalog/classes/file-bucket.ts";
 import { lookupTable } from "../catalog/classes/lookup-table.ts";
 import { ValidationError } from "../catalog/errors.ts";
+import { loadSamples } from "../catalog/samples.ts";
 import { extrasRoutes } from "../faces/ngw/extras.ts";
 import type { Module } from "../modules.ts";
 
@@ -36,4 +37,18 @@ export const extrasModule: Module = {
   description: "Lookup tables, file buckets, feature exports, identify, attachments, samples",
   classes: [lookupTable, fileBucketClass(readArchive)],
   ngw: extrasRoutes,
+  async start({ catalog, config }) {
+    // Attachment rows go with a deleted layer (a trigger); their bytes go here, after commit.
+    catalog.resources.onChange((ev) => {
+      if (ev.kind === "delete") catalog.files.remove(`attachment/${ev.id}`);
+    });
+    if (config.samples) {
+      try {
+        await loadSamples(catalog);
+      } catch (err) {
+        // Samples are a convenience: a failure must not stop the server from starting.
+        console.error("gisd: could not load the sample data:", err);
+      }
+    }
+  },
 };

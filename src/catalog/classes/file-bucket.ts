@@ -8,7 +8,8 @@ import type { Actor } from "../acl.ts";
 import { InsufficientPermissions, NotFound, ValidationError } from "../errors.ts";
 import type { FileStore } from "../files.ts";
 import type { Resources } from "../resources.ts";
-import type { Executor, Tx } from "../tx.ts";
+import type { Executor } from "../tx.ts";
+import { copyUpload, uploadIdOf } from "../upload-copy.ts";
 import { guessMime } from "../uploads.ts";
 import type { ClassDeps, ResourceClass, WriteContext } from "./registry.ts";
 
@@ -18,14 +19,13 @@ export interface BucketFile {
   mime_type: string;
 }
 
-/** Entries of a zip archive as the archive reader yields them (see setArchiveReader). */
+/** Entries of a zip archive as the archive reader yields them (the argument of fileBucketClass). */
 export interface ArchiveEntry {
   name: string;
   data: Uint8Array;
 }
 export type ArchiveReader = (path: string) => Promise<ArchiveEntry[]>;
 
-const UPLOAD_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_FILES = 10_000;
 
 /**
@@ -122,31 +122,6 @@ function newKey(id: number): string {
   return `bucket/${id}/${randomBytes(12).toString("hex")}`;
 }
 
-/** Copies an upload into the bucket's folder; the upload itself stays (it may be reused). */
-async function fromUpload(
-  tx: Tx,
-  files: FileStore,
-  bucketId: number,
-  ref: unknown,
-): Promise<{ key: string; size: number; mime: string }> {
-  if (typeof ref !== "string" || !UPLOAD_ID_RE.test(ref))
-    throw new ValidationError("File upload id is invalid.");
-  const r = await tx.raw.execute({
-    sql: "SELECT name, mime_type, size, length AS total FROM upload WHERE id = ?",
-    args: [ref],
-  });
-  const up = r.rows[0];
-  if (!up) throw new ValidationError(`File upload '${ref}' was not found.`);
-  // libSQL rows are array-like: a column named "length" would read the row length.
-  if (Number(up.size) !== Number(up.total))
-    throw new ValidationError(`File upload '${ref}' is incomplete.`);
-  const key = newKey(bucketId);
-  const size = await files.write(key, files.file(`upload/${ref}`));
-  const given = up.mime_type ? String(up.mime_type).split(";")[0]!.trim() : "";
-  const mime = given || guessMime(up.name as string | null);
-  return { key, size, mime };
-}
-
 async function setFiles(ctx: WriteContext, id: number, value: unknown): Promise<void> {
   if (!Array.isArray(value) || value.length > MAX_FILES)
     throw new ValidationError("'files' must be a list of {name, id?}.");
@@ -174,14 +149,15 @@ async function setFiles(ctx: WriteContext, id: number, value: unknown): Promise<
         throw new ValidationError(`File '${name}' is new and needs an upload id.`);
       continue;
     }
-    const f = await fromUpload(ctx.tx, ctx.files, id, uploadId);
+    const key = newKey(id);
+    const f = await copyUpload(ctx.tx.raw, ctx.files, uploadIdOf(uploadId, "files.id"), key);
     if (old !== undefined) gone.push(old);
     await ctx.tx.raw.execute({
       sql: `INSERT INTO file_bucket_file (resource_id, name, size, mime_type, file_key)
             VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (resource_id, name) DO UPDATE SET size = excluded.size,
               mime_type = excluded.mime_type, file_key = excluded.file_key`,
-      args: [id, name, f.size, f.mime, f.key],
+      args: [id, name, f.size, f.mimeType, key],
     });
   }
   ctx.tx.afterCommit(() => removeKeys(ctx.files, gone));
@@ -193,9 +169,7 @@ async function replaceFromArchive(
   ref: unknown,
   readArchive: ArchiveReader,
 ): Promise<void> {
-  const uploadId = typeof ref === "object" && ref !== null ? (ref as { id?: unknown }).id : ref;
-  if (typeof uploadId !== "string" || !UPLOAD_ID_RE.test(uploadId))
-    throw new ValidationError("'archive' must be a file upload reference {\"id\": …}.");
+  const uploadId = uploadIdOf(ref, "archive");
   const path = ctx.files.path(`upload/${uploadId}`);
   if (!ctx.files.exists(`upload/${uploadId}`))
     throw new ValidationError(`File upload '${uploadId}' was not found.`);

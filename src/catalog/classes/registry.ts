@@ -41,6 +41,8 @@ export interface WriteContext extends ClassDeps {
   perms: ReadonlySet<string>;
   /** True on create, false on update. */
   creating: boolean;
+  /** Progress of long writes (imports): features done so far, and the total when known. */
+  progress?: (done: number, total?: number) => void;
 }
 
 export interface ResourceClass {
@@ -67,6 +69,14 @@ export interface ResourceClass {
    * version bump that keeps tile caches fresh).
    */
   featureSource?(deps: ClassDeps, row: ResourceRow, tx?: Tx): Promise<FeatureSource>;
+  /**
+   * For layers that are not feature layers (raster_layer): the data extent in the layer's SRS,
+   * so /api/resource/{id}/extent answers for them too. null when the layer has no data.
+   */
+  bbox?(
+    deps: ClassDeps,
+    row: ResourceRow,
+  ): Promise<{ bbox: [number, number, number, number]; srs: number } | null>;
   /** Removes the class's own rows, tables and files; runs inside the delete transaction. */
   remove?(ctx: ClassDeps & { tx: Tx }, row: ResourceRow): Promise<void>;
 }

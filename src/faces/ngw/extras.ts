@@ -4,12 +4,31 @@
  * the extras module (src/modules/extras.ts); each handler lives in its endpoint family's file.
  */
 import type { AppContext } from "../../http/context.ts";
+import { attachmentHandlers } from "./attachment.ts";
 import { fileBucketHandlers } from "./file-bucket.ts";
 import type { NgwRoute } from "./routes.ts";
 
 export function extrasRoutes(app: AppContext): NgwRoute[] {
   const bucket = fileBucketHandlers(app);
+  const att = attachmentHandlers(app);
+  const item = "/api/resource/{id}/feature/{fid}/attachment/{aid}";
   return [
+    {
+      name: "feature_attachment.collection",
+      path: "/api/resource/{id}/feature/{fid}/attachment/",
+      methods: { GET: att.list, POST: att.create },
+    },
+    {
+      name: "feature_attachment.item",
+      path: item,
+      methods: { GET: att.item, PUT: att.update, DELETE: att.remove },
+    },
+    {
+      name: "feature_attachment.download",
+      path: `${item}/download`,
+      methods: { GET: att.download },
+    },
+    { name: "feature_attachment.image", path: `${item}/image`, methods: { GET: att.image } },
     {
       name: "resource.file_download",
       path: "/api/resource/{id}/file/{name}",
