@@ -29,6 +29,10 @@ export interface Config {
   samples: boolean;
   /** One log line per request to stderr; GISD_LOG=off silences (tests). */
   requestLog: boolean;
+  /** Server folder whose files GeoServer-style "external" stores may name; GISD_IMPORT_ROOT. Unset refuses them. */
+  importRoot: string | undefined;
+  /** Hosts that GeoServer `url.*` uploads may fetch from, comma separated; GISD_FETCH_ALLOW_HOSTS. */
+  fetchAllowHosts: string[];
 }
 
 export const defaults = {
@@ -103,5 +107,10 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     maxUpload: parseSize(env.GISD_MAX_UPLOAD, defaults.maxUpload, "GISD_MAX_UPLOAD"),
     samples: parseBool(env.GISD_SAMPLES, defaults.samples, "GISD_SAMPLES"),
     requestLog: env.GISD_LOG !== "off",
+    importRoot: env.GISD_IMPORT_ROOT || undefined,
+    fetchAllowHosts: (env.GISD_FETCH_ALLOW_HOSTS ?? "")
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
   };
 }

@@ -1,0 +1,272 @@
+/**
+ * @module File uploads into stores (GeoServer's DataStoreFileController flow, reference A.2.5):
+ * the body lands as a catalog upload, the store is created if missing, and each source layer
+ * (shapefile in the zip, GeoPackage table, the one layer of GeoJSON/CSV/FlatGeobuf) becomes a
+ * vector layer through the vector_layer class's own importer. Anything that fails removes what
+ * this call created, so a bad upload leaves nothing behind.
+ */
+import { basename } from "node:path";
+import { createClient } from "@libsql/client";
+import { unzipSync } from "fflate";
+import type { Actor } from "../acl.ts";
+import type { Catalog } from "../index.ts";
+import { GsBadRequest, GsBase } from "./base.ts";
+import type { Layers } from "./layers.ts";
+import type { LayerExt, Published, Store, Workspace } from "./model.ts";
+import type { Stores } from "./stores.ts";
+
+/** Upload extensions gisd reads, with the file extension its importer expects. */
+export const VECTOR_FORMATS: Record<string, { type: string; ext: string }> = {
+  shp: { type: "Shapefile", ext: "zip" },
+  gpkg: { type: "GeoPackage", ext: "gpkg" },
+  geopkg: { type: "GeoPackage", ext: "gpkg" },
+  geojson: { type: "GeoJSON", ext: "geojson" },
+  csv: { type: "CSV", ext: "csv" },
+  fgb: { type: "FlatGeobuf", ext: "fgb" },
+  kml: { type: "KML", ext: "kml" },
+};
+
+const MAX_ENTRIES = 10_000;
+const MAX_UNZIPPED = 4 * 1024 * 1024 * 1024;
+const MAX_RATIO = 1000;
+
+export interface UploadInput {
+  bytes: Uint8Array;
+  format: string;
+  zip: boolean;
+  /** `filename` parameter: the name of the stored file (default {store}.{format}). */
+  filename?: string;
+  configure: "first" | "none" | "all";
+  update: "append" | "overwrite";
+  charset?: string;
+}
+
+/** Entry names of a zip without inflating anything; refuses slips, links and bombs. */
+export function zipEntries(bytes: Uint8Array): string[] {
+  const names: string[] = [];
+  let total = 0;
+  let compressed = 0;
+  try {
+    unzipSync(bytes, {
+      filter(f) {
+        names.push(f.name);
+        total += f.originalSize;
+        compressed += f.size;
+        return false;
+      },
+    });
+  } catch (err) {
+    throw new GsBadRequest(`Invalid zip archive: ${(err as Error).message}`);
+  }
+  for (const n of names) {
+    if (
+      n.includes("\\") ||
+      n.startsWith("/") ||
+      /^[A-Za-z]:/.test(n) ||
+      n.split("/").includes("..")
+    )
+      throw new GsBadRequest(`Unsafe path in archive: ${n}`);
+  }
+  if (names.length > MAX_ENTRIES) throw new GsBadRequest("Too many entries in archive");
+  if (total > MAX_UNZIPPED || (total > 64 * 1024 * 1024 && total > compressed * MAX_RATIO))
+    throw new GsBadRequest("Archive expands too much (zip bomb?)");
+  return names;
+}
+
+/** Feature tables of a GeoPackage, read from gpkg_contents. */
+async function gpkgTables(path: string): Promise<string[]> {
+  const db = createClient({ url: `file:${path}` });
+  try {
+    const res = await db.execute(
+      "SELECT table_name FROM gpkg_contents WHERE data_type = 'features' ORDER BY table_name",
+    );
+    return res.rows.map((r) => String(r.table_name));
+  } catch {
+    throw new GsBadRequest("Not a GeoPackage file");
+  } finally {
+    db.close();
+  }
+}
+
+export class Imports extends GsBase {
+  constructor(
+    catalog: Catalog,
+    private readonly stores: Stores,
+    private readonly layers: Layers,
+  ) {
+    super(catalog);
+  }
+
+  /** Source layer names of a stored file, by format. */
+  async sourceNames(path: string, format: string, zipNames: string[] | null): Promise<string[]> {
+    if (zipNames) {
+      const want = format === "shp" ? /\.shp$/i : new RegExp(`\\.${format}$`, "i");
+      const hits = zipNames.filter((n) => want.test(n) && !n.startsWith("__MACOSX"));
+      if (hits.length === 0)
+        throw new GsBadRequest(`Could not find appropriate ${format} file in archive`);
+      return hits.map((n) => basename(n).replace(/\.[^.]+$/, ""));
+    }
+    if (format === "gpkg" || format === "geopkg") return gpkgTables(path);
+    return [basename(path).replace(/\.[^.]+$/, "")];
+  }
+
+  async upload(actor: Actor, ws: Workspace, storeName: string, u: UploadInput) {
+    const fmt = VECTOR_FORMATS[u.format];
+    if (!fmt) throw new GsBadRequest(`Unsupported format: ${u.format}`);
+    if (u.format === "shp" && !u.zip)
+      throw new GsBadRequest("Shapefiles must be uploaded as a zip archive");
+    const zipNames = u.zip ? zipEntries(u.bytes) : null;
+    const fileExt = u.zip ? "zip" : fmt.ext;
+    const base = (u.filename ?? storeName).replace(/\.[A-Za-z0-9]{1,10}$/, "");
+    const fileName = `${base}.${fileExt}`;
+    const up = await this.catalog.uploads.store(
+      new Blob([u.bytes as Uint8Array<ArrayBuffer>]),
+      fileName,
+      null,
+      actor.id,
+    );
+    const createdIds: number[] = [];
+    try {
+      let store = await this.stores.find(actor, ws, storeName, "dataStore");
+      if (!store) {
+        store = await this.stores.create(actor, ws, "dataStore", {
+          name: storeName,
+          type: fmt.type,
+        });
+        createdIds.push(store.id);
+      }
+      const { path } = await this.catalog.uploads.path(up.id);
+      const names = await this.sourceNames(path, u.format, zipNames);
+      if (u.configure === "none") {
+        await this.mergeExt(store.id, {
+          params: { ...store.params, upload: up.id, format: u.format },
+        });
+        return { status: 201, store };
+      }
+      const chosen = u.configure === "all" ? names : names.slice(0, 1);
+      const existing = await this.layers.inStore(actor, store);
+      for (const native of chosen) {
+        const source = {
+          source: { id: up.id },
+          source_layer: names.length > 1 || u.format === "gpkg" ? native : undefined,
+          encoding: u.charset,
+        };
+        const same = existing.find((p) => p.name === native);
+        if (same) {
+          // append and overwrite both replace the data: gisd re-imports the layer whole.
+          await this.catalog.resources.update(actor, same.row.id, {
+            vector_layer: { ...source, srs: undefined },
+          });
+          continue;
+        }
+        const name = await this.layers.freeName(actor, ws, native);
+        const row = await this.layers.createPublished(
+          actor,
+          store,
+          name,
+          undefined,
+          { resource: { cls: "vector_layer" }, vector_layer: { ...source, srs: { id: 3857 } } },
+          {},
+        );
+        createdIds.push(row.id);
+      }
+      await this.catalog.uploads.remove(up.id).catch(() => {});
+      return { status: 201, store };
+    } catch (err) {
+      for (const id of createdIds.reverse())
+        await this.catalog.resources.delete(actor, id).catch(() => {});
+      await this.catalog.uploads.remove(up.id).catch(() => {});
+      throw err;
+    }
+  }
+
+  /** POST featuretype on a store with a file: imports the named source layer. */
+  async publishFromStore(
+    actor: Actor,
+    store: Store,
+    o: { name: string; nativeName: string; ext: LayerExt & { title?: string } },
+  ): Promise<Published | undefined> {
+    let uploadId = store.params.upload;
+    let temp = false;
+    const file = (store.params.url ?? store.params.database ?? "").replace(/^file:/, "");
+    if (!uploadId && file) {
+      const up = await this.catalog.uploads.store(Bun.file(file), basename(file), null, actor.id);
+      uploadId = up.id;
+      temp = true;
+    }
+    if (!uploadId) throw new GsBadRequest(`Store ${store.name} has no file to publish from`);
+    try {
+      const { title, ...ext } = o.ext;
+      const row = await this.layers.createPublished(
+        actor,
+        store,
+        o.name,
+        title,
+        {
+          resource: { cls: "vector_layer" },
+          vector_layer: {
+            source: { id: uploadId },
+            source_layer: /gpkg/i.test(store.params.format ?? file) ? o.nativeName : undefined,
+            srs: { id: 3857 },
+          },
+        },
+        ext,
+      );
+      return this.layers.byId(actor, row.id);
+    } finally {
+      if (temp) await this.catalog.uploads.remove(uploadId).catch(() => {});
+    }
+  }
+
+  /** GeoTIFF into a coverage store: the store (created if missing) and one raster layer. */
+  async uploadRaster(
+    actor: Actor,
+    ws: Workspace,
+    storeName: string,
+    u: { bytes: Uint8Array; filename?: string; coverageName?: string; configure: string },
+  ): Promise<Store> {
+    const base = (u.filename ?? storeName).replace(/\.[A-Za-z0-9]{1,10}$/, "");
+    const up = await this.catalog.uploads.store(
+      new Blob([u.bytes as Uint8Array<ArrayBuffer>]),
+      `${base}.tif`,
+      "image/tiff",
+      actor.id,
+    );
+    const createdIds: number[] = [];
+    try {
+      let store = await this.stores.find(actor, ws, storeName, "coverageStore");
+      if (!store) {
+        store = await this.stores.create(actor, ws, "coverageStore", {
+          name: storeName,
+          type: "GeoTIFF",
+          params: { url: `file:data/${ws.name}/${storeName}/${base}.tif` },
+        });
+        createdIds.push(store.id);
+      }
+      if (u.configure === "none") return store;
+      const native = u.coverageName ?? storeName;
+      const same = (await this.layers.inStore(actor, store)).find((p) => p.name === native);
+      const body = { raster_layer: { source: { id: up.id }, srs: { id: 3857 } } };
+      if (same) await this.catalog.resources.update(actor, same.row.id, body);
+      else {
+        const name = await this.layers.freeName(actor, ws, native);
+        const row = await this.layers.createPublished(
+          actor,
+          store,
+          name,
+          u.filename && u.filename !== name ? u.filename : undefined,
+          { resource: { cls: "raster_layer" }, ...body },
+          {},
+        );
+        createdIds.push(row.id);
+      }
+      return (await this.stores.get(actor, ws, storeName, "coverageStore")) ?? store;
+    } catch (err) {
+      for (const id of createdIds.reverse())
+        await this.catalog.resources.delete(actor, id).catch(() => {});
+      throw err;
+    } finally {
+      await this.catalog.uploads.remove(up.id).catch(() => {});
+    }
+  }
+}
