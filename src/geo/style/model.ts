@@ -389,6 +389,23 @@ function escapeRe(ch: string): string {
   return ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
+/**
+ * An OR of filters, folded to `in` when every part is an equality on one field (how QGIS users
+ * and SLD writers spell IN), so equal filters compare equal whichever format they came from.
+ */
+export function anyOf(filters: Filter[]): Filter {
+  if (filters.length === 1) return filters[0]!;
+  const first = filters[0];
+  if (first?.op === "=" && filters.every((f) => f.op === "=" && f.field === first.field)) {
+    return {
+      op: "in",
+      field: first.field,
+      values: filters.map((f) => (f.op === "=" ? f.value : null)),
+    };
+  }
+  return { op: "or", filters };
+}
+
 /** Every field a filter reads (for queries that fetch only the needed attributes). */
 export function filterFields(filter: Filter, out = new Set<string>()): Set<string> {
   switch (filter.op) {

@@ -5,7 +5,7 @@
  */
 
 import { escapeXml, type XmlElement } from "../xml.ts";
-import type { ComparisonOp, Filter, FilterValue } from "./model.ts";
+import { anyOf, type ComparisonOp, type Filter, type FilterValue } from "./model.ts";
 
 export class UnsupportedFilter extends Error {}
 
@@ -77,8 +77,9 @@ function readPredicate(p: XmlElement): Filter {
   }
   switch (p.name) {
     case "And":
+      return { op: "and", filters: p.children.map(readPredicate) };
     case "Or":
-      return { op: p.name === "And" ? "and" : "or", filters: p.children.map(readPredicate) };
+      return anyOf(p.children.map(readPredicate));
     case "Not": {
       const inner = p.children[0];
       if (!inner) throw new UnsupportedFilter("empty Not");

@@ -3,7 +3,7 @@
  * AST: comparisons of a field with a literal, IN, LIKE/ILIKE, IS [NOT] NULL, BETWEEN, AND/OR/NOT
  * and parentheses. Anything else (functions, arithmetic) is reported as unsupported, never run.
  */
-import type { ComparisonOp, Filter, FilterValue } from "./model.ts";
+import { anyOf, type ComparisonOp, type Filter, type FilterValue } from "./model.ts";
 
 export class UnsupportedExpression extends Error {}
 
@@ -96,7 +96,7 @@ class Parser {
       this.i++;
       parts.push(this.and());
     }
-    return parts.length === 1 ? parts[0]! : { op: "or", filters: parts };
+    return anyOf(parts);
   }
 
   and(): Filter {

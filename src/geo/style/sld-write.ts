@@ -23,7 +23,7 @@ const n = (v: number) => String(roundTo(v, 4));
 
 /** Writes SLD 1.0; `layerName` is the NamedLayer's Name (GeoServer uses the style name). */
 export function writeSld(style: Style, layerName = style.name ?? "style"): string {
-  const name = escapeXml(style.name ?? layerName);
+  const name = style.name ? `<Name>${escapeXml(style.name)}</Name>` : "";
   const body =
     style.kind === "raster"
       ? `<Rule>${scaleXml(style)}${rasterXml(style)}</Rule>`
@@ -31,7 +31,7 @@ export function writeSld(style: Style, layerName = style.name ?? "style"): strin
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.opengis.net/sld http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd">` +
-    `<NamedLayer><Name>${escapeXml(layerName)}</Name><UserStyle><Name>${name}</Name>` +
+    `<NamedLayer><Name>${escapeXml(layerName)}</Name><UserStyle>${name}` +
     `<FeatureTypeStyle>${body}</FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>\n`
   );
 }
