@@ -180,6 +180,23 @@ export class Imports extends GsBase {
     }
   }
 
+  /** Source layers of a store's file (external path or an upload kept with configure=none). */
+  async available(actor: Actor, store: Store): Promise<string[]> {
+    let path = (store.params.url ?? store.params.database ?? "").replace(/^file:/, "");
+    let format = store.params.format ?? path.split(".").pop()?.toLowerCase() ?? "";
+    if (store.params.upload) {
+      path = (await this.catalog.uploads.path(store.params.upload)).path;
+      format = store.params.format ?? format;
+    }
+    if (!path) return [];
+    const zip = format === "shp" || format === "zip";
+    const names = zip
+      ? await this.sourceNames(path, "shp", zipEntries(new Uint8Array(await Bun.file(path).arrayBuffer())))
+      : await this.sourceNames(path, format, null);
+    const taken = new Set((await this.layers.inStore(actor, store)).map((p) => p.name));
+    return names.filter((n) => !taken.has(n));
+  }
+
   /** POST featuretype on a store with a file: imports the named source layer. */
   async publishFromStore(
     actor: Actor,

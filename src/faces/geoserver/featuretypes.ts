@@ -152,7 +152,8 @@ export function featureTypeHandlers({ gs }: GsDeps) {
         );
       if (!["available", "available_with_geom", "all"].includes(mode))
         throw badRequest(`Invalid list value: ${mode}`);
-      const names = mode === "all" ? configured.map((p) => p.name) : [];
+      const avail = store && !store.self ? await gs.imports.available(r.actor, store) : [];
+      const names = mode === "all" ? [...configured.map((p) => p.name), ...avail] : avail;
       return ok(r, namesDoc(names, "featureTypeName"));
     },
     async create(r: GsReq) {

@@ -8,11 +8,12 @@ import { unzipSync } from "fflate";
 import { zipEntries } from "../../catalog/geoserver/imports.ts";
 import type { Workspace } from "../../catalog/geoserver/model.ts";
 import type { Style, StyleBody } from "../../catalog/geoserver/styles.ts";
+import { child, parseXmlSafe, path, type XmlElement } from "../../geo/xml.ts";
 import { badRequest, GsError } from "./errors.ts";
 import type { GsDeps } from "./index.ts";
 import { Link, listDoc, type Obj } from "./represent.ts";
 import { created, empty, enc, type GsReq, ok } from "./request.ts";
-import { asObj, asText, parseBody, parseXmlBody } from "./xml.ts";
+import { asObj, asText, parseBody } from "./xml.ts";
 
 const SLD10 = "application/vnd.ogc.sld+xml";
 const SE11 = "application/vnd.ogc.se+xml";
@@ -27,30 +28,19 @@ function mimeOf(r: GsReq): string {
   return r.contentType.split(";")[0]!.trim().toLowerCase();
 }
 
-function findKey(o: unknown, key: string): unknown {
-  const obj = asObj(o);
-  for (const [k, v] of Object.entries(obj)) if (k === key || k.endsWith(`:${key}`)) return v;
-  return undefined;
-}
-
-/** Validates an SLD/SE document; returns the style name it declares, if any. */
+/** Validates an SLD/SE document with the guarded reader; returns the style name it declares. */
 export function checkSld(bytes: Uint8Array): { name?: string; version: string } {
-  let text: string;
+  let root: XmlElement;
   try {
-    text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-  } catch {
-    throw badRequest("Invalid style: not text");
+    root = parseXmlSafe(bytes);
+  } catch (err) {
+    throw badRequest(`Invalid style: ${(err as Error).message}`);
   }
-  const doc = parseXmlBody(text);
-  const root = findKey(doc, "StyledLayerDescriptor");
-  if (root === undefined) throw badRequest("Invalid style: not a StyledLayerDescriptor");
-  const version = asText(asObj(root)["@version"]) ?? "1.0.0";
-  const layer = [findKey(root, "NamedLayer"), findKey(root, "UserLayer")].flat().find(Boolean);
-  const style = [findKey(Array.isArray(layer) ? layer[0] : layer, "UserStyle")].flat()[0];
-  const name =
-    asText(findKey(style, "Name")) ??
-    asText(findKey(Array.isArray(layer) ? layer[0] : layer, "Name"));
-  return { name, version };
+  if (root.name !== "StyledLayerDescriptor")
+    throw badRequest("Invalid style: not a StyledLayerDescriptor");
+  const layer = child(root, "NamedLayer") ?? child(root, "UserLayer");
+  const name = path(layer, "UserStyle", "Name")?.text.trim() || child(layer, "Name")?.text.trim();
+  return { name: name || undefined, version: root.attrs.version ?? "1.0.0" };
 }
 
 /** The style body of a request: SLD/SE bytes, or a zip with one .sld and its icons. */
