@@ -7,6 +7,7 @@ import type { NgwExtension } from "./faces/ngw/index.ts";
 import type { AppContext } from "./http/context.ts";
 import { extrasModule } from "./modules/extras.ts";
 import { geoserverModule } from "./modules/geoserver.ts";
+import { renderModule } from "./modules/render.ts";
 
 export interface Module {
   name: string;
@@ -17,4 +18,4 @@ export interface Module {
   start?(ctx: AppContext): Promise<void>;
 }
 
-export const modules: Module[] = [extrasModule, geoserverModule];
+export const modules: Module[] = [extrasModule, geoserverModule, renderModule];

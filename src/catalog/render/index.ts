@@ -1,0 +1,107 @@
+/**
+ * @module Catalog rendering with the ACL applied: tiles and images of styles and layers (data.read
+ * on each, NGW's render/tile rule), legends, and thumbnails. Faces call these; the pixels are made
+ * by the pure renderer in geo/render.
+ */
+import type { BBox } from "../../geo/geometry/types.ts";
+import { type Rendered, renderImage } from "../../geo/render/index.ts";
+import { type LegendSymbol, legendImage, legendSymbols } from "../../geo/render/legend.ts";
+import { MERC_MAX, tileView, type View, viewOf } from "../../geo/render/view.ts";
+import { defaultRasterStyle, defaultVectorStyle, type Style } from "../../geo/style/model.ts";
+import type { Actor } from "../acl.ts";
+import { readRaster } from "../classes/raster-layer/store.ts";
+import { ValidationError } from "../errors.ts";
+import type { Catalog } from "../index.ts";
+import type { ResourceRow } from "../resource-row.ts";
+import { dataRowOf, extent3857, isStyleClass, renderLayerOf } from "./layers.ts";
+
+export async function renderTile(
+  catalog: Catalog,
+  actor: Actor,
+  ids: number[],
+  z: number,
+  x: number,
+  y: number,
+  signal?: AbortSignal,
+): Promise<Rendered> {
+  return renderView(catalog, actor, ids, tileView(z, x, y), signal);
+}
+
+export async function renderView(
+  catalog: Catalog,
+  actor: Actor,
+  ids: number[],
+  view: View,
+  signal?: AbortSignal,
+): Promise<Rendered> {
+  const rows: ResourceRow[] = [];
+  for (const id of ids) rows.push((await catalog.resources.require(actor, id, "data.read")).row);
+  const layers = [];
+  for (const row of rows) layers.push(await renderLayerOf(catalog.deps, row));
+  return renderImage(layers, view, signal);
+}
+
+export async function renderLegendSymbols(
+  catalog: Catalog,
+  actor: Actor,
+  id: number,
+  iconSize: number,
+): Promise<LegendSymbol[]> {
+  const { row } = await catalog.resources.require(actor, id, "data.read");
+  return legendSymbols(await styleOf(catalog, row), iconSize);
+}
+
+export async function renderLegend(
+  catalog: Catalog,
+  actor: Actor,
+  id: number,
+): Promise<Uint8Array> {
+  const { row } = await catalog.resources.require(actor, id, "data.read");
+  return legendImage(await styleOf(catalog, row));
+}
+
+/** The style model that draws a resource: its own for styles, the default for layers. */
+async function styleOf(catalog: Catalog, row: ResourceRow): Promise<Style> {
+  const deps = catalog.deps;
+  const cls = deps.classes.get(row.cls);
+  if (isStyleClass(cls)) return cls.loadStyle(deps, row);
+  if (row.cls === "raster_layer") {
+    const r = await readRaster(deps.client, row.id);
+    return defaultRasterStyle(r?.info.bandCount ?? 1, r?.info.dtype ?? "Byte");
+  }
+  if (cls?.featureSource) {
+    const info = await (await cls.featureSource(deps, row)).info();
+    return defaultVectorStyle(info.geometryType);
+  }
+  throw new ValidationError(`Resource ${row.id} (${row.cls}) has no legend.`);
+}
+
+/**
+ * A PNG preview of a layer or style, framed on its data extent (padded 5 %, square pixels):
+ * GeoNode's thumbnails and the resource page use it. Runs as the system: callers check access.
+ */
+export async function renderThumbnail(
+  catalog: Catalog,
+  resourceId: number,
+  size = 256,
+): Promise<Uint8Array> {
+  const row = await catalog.resources.row(resourceId);
+  if (!row) throw new ValidationError(`Resource ${resourceId} was not found.`);
+  const ext = await extent3857(catalog.deps, row);
+  const layer = await renderLayerOf(catalog.deps, row);
+  const box = frame(ext ?? [-MERC_MAX, -MERC_MAX, MERC_MAX, MERC_MAX]);
+  return (await renderImage([layer], viewOf(box, size, size))).png;
+}
+
+/** Thumbnail framing: at least 1 m across, 5 % margin, square, inside the Mercator world. */
+function frame(b: BBox): BBox {
+  const cx = (b[0] + b[2]) / 2;
+  const cy = (b[1] + b[3]) / 2;
+  const half = Math.min(MERC_MAX, Math.max(1, (b[2] - b[0]) / 2, (b[3] - b[1]) / 2) * 1.05);
+  return [cx - half, cy - half, cx + half, cy + half];
+}
+
+/** The data row a thumbnail or extent of this resource is about (style → its layer). */
+export function layerRowOf(catalog: Catalog, row: ResourceRow): Promise<ResourceRow> {
+  return dataRowOf(catalog.deps, row);
+}

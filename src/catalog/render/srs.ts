@@ -1,0 +1,111 @@
+/**
+ * @module Coordinate transforms the renderer needs: EPSG:3857 to a layer's SRS (raster warping,
+ * query boxes) and a layer's SRS to 3857 (vector geometries). 3857 and 4326 use closed formulas;
+ * other codes go through proj4 (WGS 84 UTM zones are defined here; others when proj4 knows them).
+ */
+import proj4 from "proj4";
+import type { BBox, Geometry, Position } from "../../geo/geometry/types.ts";
+
+const R = 6378137;
+const D2R = Math.PI / 180;
+const MAX_LAT = 85.0511287798066;
+
+export type XY = (x: number, y: number) => [number, number];
+
+function definition(epsg: number): string | null {
+  if (epsg >= 32601 && epsg <= 32660)
+    return `+proj=utm +zone=${epsg - 32600} +datum=WGS84 +units=m +no_defs`;
+  if (epsg >= 32701 && epsg <= 32760)
+    return `+proj=utm +zone=${epsg - 32700} +south +datum=WGS84 +units=m +no_defs`;
+  return null;
+}
+
+function projFor(epsg: number): string {
+  const name = `EPSG:${epsg}`;
+  if (!proj4.defs(name)) {
+    const def = definition(epsg);
+    if (!def) throw new RangeError(`EPSG:${epsg} is not supported.`);
+    proj4.defs(name, def);
+  }
+  return name;
+}
+
+/** Whether transforms to and from this code are available. */
+export function srsSupported(epsg: number): boolean {
+  try {
+    projFor(epsg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** EPSG:3857 → epsg. */
+export function fromMercator(epsg: number): XY {
+  if (epsg === 3857) return (x, y) => [x, y];
+  if (epsg === 4326)
+    return (x, y) => [x / R / D2R, (2 * Math.atan(Math.exp(y / R)) - Math.PI / 2) / D2R];
+  const t = proj4("EPSG:3857", projFor(epsg));
+  return (x, y) => {
+    const p = t.forward([x, y]);
+    return [p[0]!, p[1]!];
+  };
+}
+
+/** epsg → EPSG:3857. */
+export function toMercator(epsg: number): XY {
+  if (epsg === 3857) return (x, y) => [x, y];
+  if (epsg === 4326)
+    return (x, y) => {
+      const lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, y));
+      return [R * x * D2R, R * Math.log(Math.tan(Math.PI / 4 + (lat * D2R) / 2))];
+    };
+  const t = proj4(projFor(epsg), "EPSG:3857");
+  return (x, y) => {
+    const p = t.forward([x, y]);
+    return [p[0]!, p[1]!];
+  };
+}
+
+/** Transforms a box by sampling its edges (11 points a side), so curved edges are covered. */
+export function transformBBox(b: BBox, fn: XY): BBox {
+  let out: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i <= 10; i++) {
+    const fx = b[0] + ((b[2] - b[0]) * i) / 10;
+    const fy = b[1] + ((b[3] - b[1]) * i) / 10;
+    for (const [x, y] of [
+      [fx, b[1]],
+      [fx, b[3]],
+      [b[0], fy],
+      [b[2], fy],
+    ] as const) {
+      const [px, py] = fn(x, y);
+      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+      out = [
+        Math.min(out[0], px),
+        Math.min(out[1], py),
+        Math.max(out[2], px),
+        Math.max(out[3], py),
+      ];
+    }
+  }
+  return out;
+}
+
+export function transformGeometry(g: Geometry, fn: XY): Geometry {
+  const p = (c: Position): Position => fn(c[0]!, c[1]!);
+  switch (g.type) {
+    case "Point":
+      return { type: g.type, coordinates: p(g.coordinates) };
+    case "MultiPoint":
+    case "LineString":
+      return { type: g.type, coordinates: g.coordinates.map(p) } as Geometry;
+    case "MultiLineString":
+    case "Polygon":
+      return { type: g.type, coordinates: g.coordinates.map((r) => r.map(p)) } as Geometry;
+    case "MultiPolygon":
+      return { type: g.type, coordinates: g.coordinates.map((s) => s.map((r) => r.map(p))) };
+    case "GeometryCollection":
+      return { type: g.type, geometries: g.geometries.map((x) => transformGeometry(x, fn)) };
+  }
+}
