@@ -7,6 +7,7 @@ import type { NgwExtension } from "./faces/ngw/index.ts";
 import type { AppContext } from "./http/context.ts";
 import { extrasModule } from "./modules/extras.ts";
 import { geoserverModule } from "./modules/geoserver.ts";
+import { mvtModule } from "./modules/mvt.ts";
 import { renderModule } from "./modules/render.ts";
 
 export interface Module {

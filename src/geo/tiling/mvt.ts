@@ -36,11 +36,13 @@ export async function renderTile(
   const out: TileLayerData[] = [];
   for (const layer of layers) {
     const features: TileFeature[] = layer.index ? layer.index.tile(tile) : [];
+    // Overview features stand for a dense area: keep them visible even when sub-pixel.
+    const tiny = layer.overview !== undefined && tile.z <= layer.overview.maxZoom;
     if (!layer.index) {
       for await (const f of query(layer, bufferedBBox(tile, o.extent, o.buffer), tile.z, signal)) {
         for (const projected of project(f.geom!, t)) {
           const clipped = clip(projected, -o.buffer, o.extent + o.buffer);
-          const geom = clipped && simplify(clipped, o.simplification);
+          const geom = clipped && simplify(clipped, o.simplification, tiny);
           if (geom) features.push({ id: f.id, geom, props: f.fields, size: sizeOf(geom) });
         }
       }

@@ -7,8 +7,17 @@
  */
 import type { TileGeometry } from "./types.ts";
 
-/** Simplifies and cleans; null when nothing drawable is left. */
-export function simplify(g: TileGeometry, tolerance: number): TileGeometry | null {
+/**
+ * Simplifies and cleans; null when nothing drawable is left. With `keepTiny` (features an
+ * overview chose to represent a dense area at low zoom), a polygon too small to draw becomes a
+ * square of the tolerance's size at its centre instead of vanishing (tippecanoe's tiny-polygon
+ * reduction, without the area accumulation).
+ */
+export function simplify(
+  g: TileGeometry,
+  tolerance: number,
+  keepTiny = false,
+): TileGeometry | null {
   const sq = tolerance * tolerance;
   if (g.type === 1) {
     const pts: number[] = [];
@@ -37,7 +46,8 @@ export function simplify(g: TileGeometry, tolerance: number): TileGeometry | nul
   for (const poly of g.polygons) {
     const rings: number[][] = [];
     for (let i = 0; i < poly.length; i++) {
-      const r = cleanRing(poly[i]!, sq);
+      const r =
+        cleanRing(poly[i]!, sq) ?? (i === 0 && keepTiny ? square(poly[0]!, tolerance) : null);
       if (r === null) {
         if (i === 0) break;
         continue;
@@ -64,6 +74,24 @@ function cleanRing(ring: number[], sq: number): number[] | null {
   if (n >= 4 && r[0] === r[n - 2] && r[1] === r[n - 1]) r.length -= 2;
   if (r.length < 6 || area(r) === 0) return null;
   return r;
+}
+
+/** A clockwise square of side max(tolerance, 2) around the ring's box centre. */
+function square(ring: number[], tolerance: number): number[] {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < ring.length; i += 2) {
+    minX = Math.min(minX, ring[i]!);
+    maxX = Math.max(maxX, ring[i]!);
+    minY = Math.min(minY, ring[i + 1]!);
+    maxY = Math.max(maxY, ring[i + 1]!);
+  }
+  const h = Math.max(1, Math.round(tolerance / 2));
+  const cx = Math.round((minX + maxX) / 2);
+  const cy = Math.round((minY + maxY) / 2);
+  return [cx - h, cy - h, cx + h, cy - h, cx + h, cy + h, cx - h, cy + h];
 }
 
 /** Twice the signed shoelace area of an open ring (positive = clockwise on screen, y down). */

@@ -56,6 +56,15 @@ export function bboxToMercator(b: BBox, srs: number): BBox {
   return [lo[0]!, lo[1]!, hi[0]!, hi[1]!];
 }
 
+/** The lon/lat box of a box in `srs` (TileJSON bounds). */
+export function bboxToLonLat(b: BBox, srs: number): BBox {
+  if (srs === 4326) return b;
+  const m = bboxToMercator(b, srs);
+  const lo = mercToLonLat([m[0], m[1]]);
+  const hi = mercToLonLat([m[2], m[3]]);
+  return [lo[0]!, lo[1]!, hi[0]!, hi[1]!];
+}
+
 /** Applies a position function to every coordinate of a geometry (a new geometry). */
 export function mapGeometry(g: Geometry, fn: PointFn): Geometry {
   switch (g.type) {
