@@ -77,14 +77,6 @@ export interface ResourceClass {
     deps: ClassDeps,
     row: ResourceRow,
   ): Promise<{ bbox: [number, number, number, number]; srs: number } | null>;
-  /**
-   * For layers that are not feature layers (raster_layer): the data extent in the layer's SRS,
-   * so /api/resource/{id}/extent answers for them too. null when the layer has no data.
-   */
-  bbox?(
-    deps: ClassDeps,
-    row: ResourceRow,
-  ): Promise<{ bbox: [number, number, number, number]; srs: number } | null>;
   /** Removes the class's own rows, tables and files; runs inside the delete transaction. */
   remove?(ctx: ClassDeps & { tx: Tx }, row: ResourceRow): Promise<void>;
 }
