@@ -191,7 +191,11 @@ export class Imports extends GsBase {
     if (!path) return [];
     const zip = format === "shp" || format === "zip";
     const names = zip
-      ? await this.sourceNames(path, "shp", zipEntries(new Uint8Array(await Bun.file(path).arrayBuffer())))
+      ? await this.sourceNames(
+          path,
+          "shp",
+          zipEntries(new Uint8Array(await Bun.file(path).arrayBuffer())),
+        )
       : await this.sourceNames(path, format, null);
     const taken = new Set((await this.layers.inStore(actor, store)).map((p) => p.name));
     return names.filter((n) => !taken.has(n));

@@ -129,9 +129,12 @@ export class Layers extends GsBase {
       const src = await cls.featureSource(this.catalog.deps, p.row).catch(() => undefined);
       const e = src ? await src.extent().catch(() => null) : null;
       if (e) out.extent = [e[0], e[1], e[2], e[3]];
-    } else {
-      const ext = (doc.raster_layer as { extent?: Record<string, number> } | undefined)?.extent;
-      if (ext && "minLon" in ext) out.extent = [ext.minLon!, ext.minLat!, ext.maxLon!, ext.maxLat!];
+    } else if (cls?.bbox) {
+      const b = await cls.bbox(this.catalog.deps, p.row).catch(() => null);
+      if (b) {
+        out.extent = [b.bbox[0], b.bbox[1], b.bbox[2], b.bbox[3]];
+        out.srs = b.srs;
+      }
     }
     return out;
   }

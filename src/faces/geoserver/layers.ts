@@ -3,6 +3,8 @@
  * extra styles, attribution, queryable/opaque). A PUT of the whole GET document back works: every
  * field GET emits is accepted and read-only ones are ignored. /layers/{l}/styles adds styles.
  */
+
+import { defaultStyleFor } from "../../catalog/geoserver/builtin-styles.ts";
 import type { Published, StyleRef } from "../../catalog/geoserver/model.ts";
 import type { Style } from "../../catalog/geoserver/styles.ts";
 import { badRequest, GsError } from "./errors.ts";
@@ -35,9 +37,13 @@ export function layerHandlers({ gs }: GsDeps) {
   const styleOfRef = async (r: GsReq, ref: StyleRef | undefined) =>
     ref ? S.byRef(r.actor, ref) : undefined;
   const doc = async (r: GsReq, p: Published): Promise<Obj> => {
+    // Without a (surviving) default style GeoServer falls back to the built-in for the geometry.
+    const fallback = async () =>
+      p.kind === "coverage"
+        ? "raster"
+        : defaultStyleFor((await gs.layers.facts(r.actor, p)).geometryType);
     const def =
-      (await styleOfRef(r, p.ext.defaultStyle)) ??
-      (await S.find(r.actor, null, p.kind === "coverage" ? "raster" : "generic"));
+      (await styleOfRef(r, p.ext.defaultStyle)) ?? (await S.find(r.actor, null, await fallback()));
     const extra: Style[] = [];
     for (const ref of p.ext.styles ?? []) {
       const s = await styleOfRef(r, ref);
