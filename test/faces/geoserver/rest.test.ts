@@ -239,6 +239,9 @@ describe("namespaces, datastores, styles, settings", () => {
     const entries = ds.connectionParameters.entry;
     expect(entries).toContainEqual({ "@key": "charset", $: "UTF-8" });
     expect(entries).toContainEqual({ "@key": "namespace", $: "http://demo" });
+    // One item inside an object is an object (GeoServer 2.21+), several are an array.
+    const single = JSON.parse((await call("GET", "/workspaces/demo/datastores/ds.json")).text);
+    expect(single.dataStore.connectionParameters.entry).toEqual({ "@key": "namespace", $: "http://demo" });
     const xml = (await call("GET", "/workspaces/demo/datastores/files.xml")).text;
     expect(xml).toContain("<__default>false</__default>");
     expect(xml).toContain('<entry key="charset">UTF-8</entry>');
