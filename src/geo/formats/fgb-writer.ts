@@ -17,9 +17,10 @@ import { buildFeature } from "flatgeobuf/lib/mjs/generic/feature.js";
 import { parseGC, parseGeometry } from "flatgeobuf/lib/mjs/geojson/geometry.js";
 import type { HeaderMeta } from "flatgeobuf/lib/mjs/header-meta.js";
 import { calcTreeSize, generateLevelBounds } from "flatgeobuf/lib/mjs/packedrtree.js";
-import type { BBox, Geometry } from "../geometry/types.ts";
+import { type BBox, type Geometry, toMulti } from "../geometry/types.ts";
 import type { Feature, FieldDef, FieldType, SourceInfo } from "../sources/feature-source.ts";
 import { BufferedFile } from "./buffered-file.ts";
+import { FormatError } from "./errors.ts";
 import { envelope } from "./geom-util.ts";
 
 export const FGB_NODE_SIZE = 16;
@@ -150,6 +151,21 @@ function hilbert(x: number, y: number): number {
   return ((i1 << 1) | i0) >>> 0;
 }
 
+/**
+ * A typed FlatGeobuf stores no per-feature geometry type, so every geometry must be of the
+ * header's type: singles are promoted to multi, anything else is refused.
+ */
+function conform(g: Geometry, headerType: FgbType, id: number): Geometry {
+  if (headerType === FgbType.Unknown) return g;
+  const m = headerType >= FgbType.MultiPoint && g.type !== "GeometryCollection" ? toMulti(g) : g;
+  if (FgbType[headerType] !== m.type) {
+    throw new FormatError(
+      `feature ${id}: a ${g.type} cannot be written to a ${FgbType[headerType]} layer`,
+    );
+  }
+  return m;
+}
+
 function parse(g: Geometry) {
   return g.type === "GeometryCollection" ? parseGC(g as never) : parseGeometry(g as never);
 }
@@ -208,10 +224,9 @@ export async function writeFgb(
         props[c.keyname] =
           v === undefined ? null : c.datatype === "BIGINT" && typeof v === "string" ? BigInt(v) : v;
       }
-      const bytes = f.geom
-        ? buildFeature(parse(f.geom), props as never, meta)
-        : buildBare(props, meta);
-      const b = f.geom ? envelope(f.geom) : null;
+      const geom = f.geom ? conform(f.geom, meta.geometryType, f.id) : null;
+      const bytes = geom ? buildFeature(parse(geom), props as never, meta) : buildBare(props, meta);
+      const b = geom ? envelope(geom) : null;
       if (!b) indexable = false;
       const bb = b ?? [0, 0, 0, 0];
       boxes.push(...bb);

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { createClient, type InStatement, type InValue } from "@libsql/client";
-import type { BBox } from "../geometry/types.ts";
+import { type BBox, toMulti } from "../geometry/types.ts";
 import type { Feature, FieldDef, FieldType, SourceInfo } from "../sources/feature-source.ts";
 import { srsWkt } from "../srs/index.ts";
 import { FormatError } from "./errors.ts";
@@ -123,7 +123,9 @@ export async function writeGpkg(
         if (f.geom) {
           if (f.geom.type === "GeometryCollection")
             throw new FormatError("GeometryCollection cannot be written to this layer", f.id);
-          args.push(encodeGpkgGeometry(f.geom, opts.srs));
+          // A MULTI* column holds multi geometries only (GDAL warns otherwise): promote singles.
+          const g = baseType.startsWith("MULTI") ? toMulti(f.geom) : f.geom;
+          args.push(encodeGpkgGeometry(g, opts.srs));
           const b = envelope(f.geom);
           if (b) {
             boxes.push([f.id, b]);

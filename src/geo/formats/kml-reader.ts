@@ -118,7 +118,9 @@ export async function openKml(path: string): Promise<VectorReader> {
     doc = new XMLParser({
       ignoreAttributes: false,
       removeNSPrefix: true,
-      processEntities: false,
+      // Only the five XML entities and character references: a DOCTYPE was refused above.
+      processEntities: true,
+      htmlEntities: false,
       parseTagValue: false,
       isArray: (name) => ARRAYS.has(name),
     }).parse(xml, true);
