@@ -2,35 +2,36 @@
  * @module The "extras" module: lookup_table and file_bucket classes, feature exports, identify,
  * feature attachments and descriptions, and the sample data loaded on first start.
  */
-import { unzipSync } from "fflate";
-import { type ArchiveEntry, fileBucketClass } from "../catalog/classes/file-bucket.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ArchiveReader, fileBucketClass } from "../catalog/classes/file-bucket.ts";
 import { lookupTable } from "../catalog/classes/lookup-table.ts";
 import { ValidationError } from "../catalog/errors.ts";
 import { loadSamples } from "../catalog/samples.ts";
 import { extrasRoutes } from "../faces/ngw/extras.ts";
+import { FormatError } from "../geo/formats/errors.ts";
+import { extractZip } from "../geo/formats/zip.ts";
 import type { Module } from "../modules.ts";
 
-/** Unpacked archives are held in memory; past this total an archive is refused. */
-const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
-
-async function readArchive(path: string): Promise<ArchiveEntry[]> {
-  const bytes = new Uint8Array(await Bun.file(path).arrayBuffer());
-  let total = 0;
-  let files: Record<string, Uint8Array>;
+/**
+ * Unpacks an uploaded archive with the safe unzip of geo/formats (zip slip, symlinks, bombs and
+ * limits refused) into a scratch folder; the caller removes it.
+ */
+const readArchive: ArchiveReader = async (path) => {
+  const dir = mkdtempSync(join(tmpdir(), "gisd-archive-"));
   try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        total += f.originalSize;
-        if (total > MAX_ARCHIVE_BYTES) throw new ValidationError("The archive is too large.");
-        return !f.name.endsWith("/");
-      },
-    });
+    const names = await extractZip(path, dir);
+    return { entries: names.map((name) => ({ name, path: join(dir, name) })), dir };
   } catch (err) {
-    if (err instanceof ValidationError) throw err;
-    throw new ValidationError("The archive is not a valid zip file.");
+    rmSync(dir, { recursive: true, force: true });
+    if (err instanceof FormatError)
+      throw new ValidationError(
+        /unsafe path/.test(err.message) ? "Insecure filename." : err.message,
+      );
+    throw err;
   }
-  return Object.entries(files).map(([name, data]) => ({ name, data }));
-}
+};
 
 export const extrasModule: Module = {
   name: "extras",

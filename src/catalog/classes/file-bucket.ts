@@ -4,6 +4,7 @@
  * only a label, checked as NGW does (relative, normalised, no "..") so it can never become a path.
  */
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import type { Actor } from "../acl.ts";
 import { InsufficientPermissions, NotFound, ValidationError } from "../errors.ts";
 import type { FileStore } from "../files.ts";
@@ -19,12 +20,10 @@ export interface BucketFile {
   mime_type: string;
 }
 
-/** Entries of a zip archive as the archive reader yields them (the argument of fileBucketClass). */
-export interface ArchiveEntry {
-  name: string;
-  data: Uint8Array;
-}
-export type ArchiveReader = (path: string) => Promise<ArchiveEntry[]>;
+/** A zip unpacked into `dir` (removed by the caller): each file's archive name and path. */
+export type ArchiveReader = (
+  path: string,
+) => Promise<{ entries: { name: string; path: string }[]; dir: string }>;
 
 const MAX_FILES = 10_000;
 
@@ -173,27 +172,31 @@ async function replaceFromArchive(
   const path = ctx.files.path(`upload/${uploadId}`);
   if (!ctx.files.exists(`upload/${uploadId}`))
     throw new ValidationError(`File upload '${uploadId}' was not found.`);
-  const entries = await readArchive(path);
-  if (entries.length > MAX_FILES) throw new ValidationError("The archive has too many files.");
-  const old = [...(await keysOf(ctx.tx.raw, id)).values()];
-  await ctx.tx.raw.execute({
-    sql: "DELETE FROM file_bucket_file WHERE resource_id = ?",
-    args: [id],
-  });
-  const seen = new Set<string>();
-  for (const e of entries) {
-    const name = checkFileName(e.name);
-    if (seen.has(name)) throw new ValidationError(`The archive holds '${name}' twice.`);
-    seen.add(name);
-    const key = newKey(id);
-    const size = await ctx.files.write(key, e.data);
+  const { entries, dir } = await readArchive(path);
+  try {
+    if (entries.length > MAX_FILES) throw new ValidationError("The archive has too many files.");
+    const old = [...(await keysOf(ctx.tx.raw, id)).values()];
     await ctx.tx.raw.execute({
-      sql: `INSERT INTO file_bucket_file (resource_id, name, size, mime_type, file_key)
-            VALUES (?, ?, ?, ?, ?)`,
-      args: [id, name, size, guessMime(name), key],
+      sql: "DELETE FROM file_bucket_file WHERE resource_id = ?",
+      args: [id],
     });
+    const seen = new Set<string>();
+    for (const e of entries) {
+      const name = checkFileName(e.name);
+      if (seen.has(name)) throw new ValidationError(`The archive holds '${name}' twice.`);
+      seen.add(name);
+      const key = newKey(id);
+      const size = await ctx.files.write(key, Bun.file(e.path));
+      await ctx.tx.raw.execute({
+        sql: `INSERT INTO file_bucket_file (resource_id, name, size, mime_type, file_key)
+              VALUES (?, ?, ?, ?, ?)`,
+        args: [id, name, size, guessMime(name), key],
+      });
+    }
+    ctx.tx.afterCommit(() => removeKeys(ctx.files, old));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  ctx.tx.afterCommit(() => removeKeys(ctx.files, old));
 }
 
 async function keysOf(db: Executor, id: number): Promise<Map<string, string>> {
@@ -231,4 +234,19 @@ export async function openBucketFile(
     mimeType: String(f.mime_type),
     name: String(f.name),
   };
+}
+
+/** Every file of a bucket, for NGW's resource.export of a file_bucket (a zip); data.read. */
+export async function bucketFiles(
+  resources: Resources,
+  deps: ClassDeps,
+  actor: Actor,
+  id: number,
+): Promise<{ name: string; path: string }[]> {
+  await resources.require(actor, id, "data.read");
+  const r = await deps.client.execute({
+    sql: "SELECT name, file_key FROM file_bucket_file WHERE resource_id = ? ORDER BY name",
+    args: [id],
+  });
+  return r.rows.map((f) => ({ name: String(f.name), path: deps.files.path(String(f.file_key)) }));
 }
