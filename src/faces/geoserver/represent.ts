@@ -157,6 +157,9 @@ function htmlNode(n: Node, out: string[]): void {
       out.push("</li>");
     }
     out.push("</ul>");
+  } else if (n !== null && typeof n === "object" && n.href instanceof Link && "name" in n) {
+    // A list item: GeoServer's templates show `<a href="NAME.html">NAME</a>`.
+    out.push(`<a href="${escapeXml(n.href.url("html"))}">${escapeXml(String(n.name))}</a>`);
   } else if (n !== null && typeof n === "object") {
     out.push("<ul>");
     for (const [k, v] of Object.entries(n)) {

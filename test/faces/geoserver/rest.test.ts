@@ -102,6 +102,24 @@ describe("formats and negotiation", () => {
     expect(await h.text()).toContain("GeoServer Configuration");
   });
 
+  test("HTML lists link NAME.html; names from NGW groups are escaped in HTML and XML", async () => {
+    const g = await s.json("/api/resource/", {
+      method: "POST",
+      auth: s.admin,
+      body: {
+        resource: { cls: "resource_group", parent: { id: 0 }, display_name: "<b>x</b> & y" },
+      },
+    });
+    expect(g.status).toBe(201);
+    const html = (await call("GET", "/workspaces.html")).text;
+    expect(html).toContain(`<a href="${s.url}${R}/workspaces/demo.html">demo</a>`);
+    expect(html).toContain("&lt;b&gt;x&lt;/b&gt; &amp; y");
+    expect(html).not.toContain("<b>x</b>");
+    const xml = (await call("GET", "/workspaces.xml")).text;
+    expect(xml).toContain("<name>&lt;b&gt;x&lt;/b&gt; &amp; y</name>");
+    await s.json(`/api/resource/${g.body.id}`, { method: "DELETE", auth: s.admin });
+  });
+
   test("`//` is tolerated and `+` is a space; dotted names keep their dots", async () => {
     expect((await call("GET", "//workspaces//demo.json")).status).toBe(200);
     expect(
@@ -241,7 +259,10 @@ describe("namespaces, datastores, styles, settings", () => {
     expect(entries).toContainEqual({ "@key": "namespace", $: "http://demo" });
     // One item inside an object is an object (GeoServer 2.21+), several are an array.
     const single = JSON.parse((await call("GET", "/workspaces/demo/datastores/ds.json")).text);
-    expect(single.dataStore.connectionParameters.entry).toEqual({ "@key": "namespace", $: "http://demo" });
+    expect(single.dataStore.connectionParameters.entry).toEqual({
+      "@key": "namespace",
+      $: "http://demo",
+    });
     const xml = (await call("GET", "/workspaces/demo/datastores/files.xml")).text;
     expect(xml).toContain("<__default>false</__default>");
     expect(xml).toContain('<entry key="charset">UTF-8</entry>');
