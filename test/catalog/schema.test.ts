@@ -11,7 +11,7 @@ test("every drizzle table matches the migrated database", async () => {
   const dir = mkdtempSync(join(tmpdir(), "gisd-schema-"));
   const db = await openDatabase(`file:${dir}/c.db`);
   try {
-    const tables = Object.values(schema).filter(
+    const tables = (Object.values(schema) as unknown[]).filter(
       (t): t is SQLiteTable => typeof t === "object" && t !== null && "getSQL" in t,
     );
     expect(tables.length).toBeGreaterThan(5);
