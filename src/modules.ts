@@ -9,6 +9,7 @@ import { extrasModule } from "./modules/extras.ts";
 import { geoserverModule } from "./modules/geoserver.ts";
 import { mvtModule } from "./modules/mvt.ts";
 import { renderModule } from "./modules/render.ts";
+import { stylesModule } from "./modules/styles.ts";
 
 export interface Module {
   name: string;
@@ -19,4 +20,4 @@ export interface Module {
   start?(ctx: AppContext): Promise<void>;
 }
 
-export const modules: Module[] = [extrasModule, geoserverModule, renderModule];
+export const modules: Module[] = [extrasModule, geoserverModule, renderModule, stylesModule];
