@@ -5,7 +5,7 @@
  * write-only keys are `file_upload` and `copy_from`.
  */
 import { statSync } from "node:fs";
-import type { Style } from "../../../geo/style/model.ts";
+import type { Style, VectorStyle } from "../../../geo/style/model.ts";
 import { HierarchyError, InsufficientPermissions, ValidationError } from "../../errors.ts";
 import type { ResourceRow } from "../../resource-row.ts";
 import { uploadIdOf } from "../../upload-copy.ts";
@@ -150,6 +150,9 @@ async function fromUpload(
       `The uploaded style is a ${parsed.style.kind} style; this layer needs a ${kind} style.`,
     );
   }
+  if (parsed.format === "qml_file" && parsed.style.kind === "vector") {
+    await checkGeometry(ctx, row, parsed.style);
+  }
   const ext = parsed.format === "qml_file" ? "qml" : "sld";
   const fileKey = await storeStyleFile(ctx.tx, ctx.files, row.id, ext, bytes, old.fileKey);
   return {
@@ -159,6 +162,30 @@ async function fromUpload(
     xml: null,
     warnings: parsed.warnings,
   };
+}
+
+/**
+ * A QML symbol type is bound to one geometry (NGW refuses a point style for a polygon layer with
+ * a 422): the symbolizers the reader produced tell which symbol types the QML held.
+ */
+async function checkGeometry(
+  ctx: WriteContext,
+  row: ResourceRow,
+  style: VectorStyle,
+): Promise<void> {
+  const layer = row.parentId === null ? undefined : await ctx.getRow(row.parentId);
+  const cls = layer ? ctx.classes.get(layer.cls) : undefined;
+  if (!layer || !cls?.featureSource) return;
+  const g = (await (await cls.featureSource(ctx, layer)).info()).geometryType;
+  const kinds = new Set(style.rules.flatMap((r) => r.symbolizers.map((x) => x.kind)));
+  const wrong = g.includes("POINT")
+    ? kinds.has("fill") || kinds.has("stroke")
+    : g.includes("LINE")
+      ? kinds.has("fill") || kinds.has("marker")
+      : g.includes("POLYGON")
+        ? kinds.has("marker")
+        : false;
+  if (wrong) throw new ValidationError(`The QML symbols do not fit the layer's ${g} geometry.`);
 }
 
 async function fromCopy(

@@ -145,6 +145,10 @@ describe("qgis_vector_style", () => {
     expect(r1.status).toBe(422);
     const r2 = await createStyle("qgis_vector_style", 0, "root");
     expect(r2.status).toBe(422);
+    const lines = await uploadFile("rules-lines.qml");
+    const r5 = await createStyle("qgis_vector_style", layer, "lq", { file_upload: { id: lines } });
+    expect(r5.status).toBe(422);
+    expect(r5.body.message).toContain("POINT");
     const other = await upload(s, "x.xml", "<html><body/></html>");
     const r3 = await createStyle("qgis_vector_style", layer, "html", {
       file_upload: { id: other },
@@ -158,7 +162,7 @@ describe("qgis_vector_style", () => {
   });
 
   test("copy_from copies the file; update replaces it and bumps the model", async () => {
-    const up = await uploadFile("rules-lines.qml");
+    const up = await uploadFile("categorized-points.qml");
     const a = await createStyle("qgis_vector_style", layer, "orig", { file_upload: { id: up } });
     const b = await createStyle("qgis_vector_style", layer, "copy", {
       copy_from: { id: a.body.id },
