@@ -44,7 +44,10 @@ export function parseStyleBytes(bytes: Uint8Array): ParsedUpload {
     );
   } catch (err) {
     if (err instanceof XmlError) throw new ValidationError(`Invalid style file: ${err.message}`);
-    throw err;
+    if (err instanceof ValidationError) throw err;
+    // The readers are fuzzed to fail only with XmlError; anything else in a hostile file is
+    // still the file's fault, so it stays a 422 rather than a 500.
+    throw new ValidationError("The style file could not be read.");
   }
 }
 
