@@ -57,6 +57,11 @@ export class MemoryCache {
     }
   }
 
+  clear(): void {
+    this.#map.clear();
+    this.#bytes = 0;
+  }
+
   /** Drops every entry whose key starts with the prefix (e.g. a deleted layer). */
   dropPrefix(prefix: string): void {
     for (const [k, v] of this.#map) {

@@ -9,8 +9,12 @@ import type { TileGeometry, TileLayerData } from "./types.ts";
 
 /** A growable byte buffer with the protobuf primitives MVT needs. */
 class Writer {
-  buf = new Uint8Array(1024);
+  buf: Uint8Array;
   pos = 0;
+
+  constructor(size = 1024) {
+    this.buf = new Uint8Array(size);
+  }
 
   private room(n: number) {
     if (this.pos + n <= this.buf.length) return;
@@ -22,7 +26,20 @@ class Writer {
   }
 
   varint(v: number) {
-    this.room(10);
+    if (this.pos + 10 > this.buf.length) this.room(10);
+    const buf = this.buf;
+    if (v < 0x80) {
+      buf[this.pos++] = v;
+      return;
+    }
+    if (v <= 0x7fffffff) {
+      while (v >= 0x80) {
+        buf[this.pos++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      buf[this.pos++] = v;
+      return;
+    }
     // Beyond 2^31 bitwise operators would wrap, so large values use division.
     while (v >= 0x80) {
       this.buf[this.pos++] = (v % 0x80) | 0x80;
@@ -53,6 +70,13 @@ class Writer {
     this.pos += b.length;
   }
 
+  /** Appends another writer's bytes as they are (already framed messages). */
+  raw(w: Writer) {
+    this.room(w.pos);
+    this.buf.set(w.buf.subarray(0, w.pos), this.pos);
+    this.pos += w.pos;
+  }
+
   sub(field: number, w: Writer) {
     this.bytes(field, w.buf.subarray(0, w.pos));
   }
@@ -64,10 +88,12 @@ class Writer {
     this.pos += 8;
   }
 
-  packed(field: number, values: number[]) {
-    const w = new Writer();
-    for (const v of values) w.varint(v);
-    this.sub(field, w);
+  /** A packed repeated varint field whose payload size is already known. */
+  packedSized(field: number, values: number[], size: number) {
+    this.tag(field, 2);
+    this.varint(size);
+    if (this.pos + size > this.buf.length) this.room(size);
+    for (const v of values) this.varint(v);
   }
 
   result(): Uint8Array {
@@ -76,6 +102,21 @@ class Writer {
 }
 
 const text = new TextEncoder();
+
+function packedSize(values: number[]): number {
+  let n = 0;
+  for (const v of values) n += v < 0x80 ? 1 : varintSize(v);
+  return n;
+}
+
+function varintSize(v: number): number {
+  let n = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n;
+}
 const zigzag = (n: number) => (n < 0 ? -2 * n - 1 : 2 * n);
 
 /** Encodes the layers (empty ones are skipped) into one tile; null when nothing is left. */
@@ -88,92 +129,135 @@ export function encode(layers: TileLayerData[], extent: number): Uint8Array | nu
   return tile.pos === 0 ? null : tile.result();
 }
 
-/** The encoded size of one layer, for the byte budget. */
-export function encodeLayer(layer: TileLayerData, extent: number): Writer {
+// Scratch arrays reused across features (encoding is synchronous, so sharing is safe).
+const tags: number[] = [];
+const cmds: number[] = [];
+
+/** One layer message. */
+function encodeLayer(layer: TileLayerData, extent: number): Writer {
   const types = new Map<string, FieldType>(layer.fields.map((f) => [f.keyname, f.datatype]));
   const keys = new Map<string, number>();
-  const values = new Map<string, number>();
-  const valueBytes: Writer[] = [];
-  const w = new Writer();
+  // One value table per MVT value type, so equal text never collides with an equal number.
+  const strings = new Map<string, number>();
+  const ints = new Map<number | string, number>();
+  const doubles = new Map<number, number>();
+  const bools = [-1, -1];
+  // Value messages are appended to one buffer as they are first met (tag order = index).
+  const vw = new Writer(16 * 1024);
+  let nValues = 0;
+  const w = new Writer(64 * 1024);
   w.tag(15, 0);
   w.varint(2);
   w.bytes(1, text.encode(layer.name));
+  const valueIndex = (v: FieldValue, type: FieldType | undefined): number => {
+    let table: Map<number | string, number>;
+    let key: number | string;
+    if (typeof v === "boolean") {
+      const b = v ? 1 : 0;
+      if (bools[b]! < 0) {
+        bools[b] = nValues++;
+        encodeValue(vw, v, type);
+      }
+      return bools[b]!;
+    }
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) return -1;
+      table = isIntegral(v, type) ? ints : (doubles as Map<number | string, number>);
+      key = v;
+    } else if (isBigintText(v, type)) {
+      table = ints;
+      key = v;
+    } else {
+      table = strings as Map<number | string, number>;
+      key = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    let i = table.get(key);
+    if (i === undefined) {
+      table.set(key, (i = nValues++));
+      encodeValue(vw, typeof v === "string" || typeof v === "number" ? v : key, type);
+    }
+    return i;
+  };
   for (const f of layer.features) {
-    const tags: number[] = [];
-    for (const [k, v] of Object.entries(f.props)) {
-      const enc = encodeValue(v, types.get(k));
-      if (enc === null) continue; // MVT has no null: the key is simply absent
+    tags.length = 0;
+    const props = f.props;
+    for (const k in props) {
+      const v = props[k];
+      if (v === null || v === undefined) continue; // MVT has no null: the key is simply absent
+      const vi = valueIndex(v, types.get(k));
+      if (vi < 0) continue;
       let ki = keys.get(k);
       if (ki === undefined) keys.set(k, (ki = keys.size));
-      let vi = values.get(enc.key);
-      if (vi === undefined) {
-        values.set(enc.key, (vi = valueBytes.length));
-        valueBytes.push(enc.w);
-      }
       tags.push(ki, vi);
     }
-    const fw = new Writer();
-    if (Number.isSafeInteger(f.id) && f.id >= 0) {
-      fw.tag(1, 0);
-      fw.varint(f.id);
+    geometryCommands(f.geom);
+    // Size the feature message first and write it straight into the layer (no scratch copy).
+    const hasId = Number.isSafeInteger(f.id) && f.id >= 0;
+    const tagBytes = packedSize(tags);
+    const geomBytes = packedSize(cmds);
+    const len =
+      (hasId ? 1 + varintSize(f.id) : 0) +
+      (tags.length ? 1 + varintSize(tagBytes) + tagBytes : 0) +
+      2 +
+      1 +
+      varintSize(geomBytes) +
+      geomBytes;
+    w.tag(2, 2);
+    w.varint(len);
+    if (hasId) {
+      w.tag(1, 0);
+      w.varint(f.id);
     }
-    if (tags.length) fw.packed(2, tags);
-    fw.tag(3, 0);
-    fw.varint(f.geom.type);
-    fw.packed(4, geometryCommands(f.geom));
-    w.sub(2, fw);
+    if (tags.length) w.packedSized(2, tags, tagBytes);
+    w.tag(3, 0);
+    w.varint(f.geom.type);
+    w.packedSized(4, cmds, geomBytes);
   }
   for (const k of keys.keys()) w.bytes(3, text.encode(k));
-  for (const v of valueBytes) w.sub(4, v);
+  w.raw(vw);
   w.tag(5, 0);
   w.varint(extent);
   return w;
 }
 
-function encodeValue(
-  v: FieldValue,
-  type: FieldType | undefined,
-): { key: string; w: Writer } | null {
-  if (v === null || v === undefined) return null;
-  const w = new Writer();
+const isIntegral = (v: number, type: FieldType | undefined) =>
+  (type === "INTEGER" || type === "BIGINT" || (type === undefined && Number.isInteger(v))) &&
+  Number.isSafeInteger(v);
+const isBigintText = (v: FieldValue, type: FieldType | undefined): v is string =>
+  typeof v === "string" &&
+  type === "BIGINT" &&
+  /^-?\d{1,19}$/.test(v) &&
+  BigInt(v) >= -(2n ** 63n) &&
+  BigInt(v) < 2n ** 63n;
+
+const scratch = new Writer(256);
+
+/** Appends one Value message (layer field 4) to `out`. */
+function encodeValue(out: Writer, v: FieldValue, type: FieldType | undefined): void {
+  const w = scratch;
+  w.pos = 0;
   if (typeof v === "boolean") {
     w.tag(7, 0);
     w.varint(v ? 1 : 0);
-    return { key: `b${v}`, w };
-  }
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) return null;
-    const integral =
-      type === "INTEGER" || type === "BIGINT" || (type === undefined && Number.isInteger(v));
-    if (integral && Number.isSafeInteger(v)) {
-      if (v >= 0) {
-        w.tag(4, 0); // int64: what PostGIS and GDAL write for integer columns
-        w.varint(v);
-      } else {
-        w.tag(6, 0);
-        w.varint(zigzag(v));
-      }
-      return { key: `i${v}`, w };
-    }
+  } else if (typeof v === "number" && isIntegral(v, type)) {
+    // int64 for non-negative values (what PostGIS and GDAL write), sint64 for negative ones.
+    w.tag(v >= 0 ? 4 : 6, 0);
+    w.varint(v >= 0 ? v : zigzag(v));
+  } else if (typeof v === "number") {
     w.double(3, v);
-    return { key: `d${v}`, w };
+  } else if (isBigintText(v, type)) {
+    w.tag(4, 0);
+    w.bigVarint(BigInt(v));
+  } else {
+    w.bytes(1, text.encode(typeof v === "string" ? v : JSON.stringify(v)));
   }
-  if (typeof v === "string" && type === "BIGINT" && /^-?\d{1,20}$/.test(v)) {
-    const b = BigInt(v);
-    if (b >= -(2n ** 63n) && b < 2n ** 63n) {
-      w.tag(4, 0);
-      w.bigVarint(b);
-      return { key: `i${v}`, w };
-    }
-  }
-  const s = typeof v === "string" ? v : JSON.stringify(v);
-  w.bytes(1, text.encode(s));
-  return { key: `s${s}`, w };
+  out.sub(4, w);
 }
 
 /** MVT geometry commands: MoveTo=1, LineTo=2, ClosePath=7; parameters are zigzag deltas. */
-function geometryCommands(g: TileGeometry): number[] {
-  const out: number[] = [];
+function geometryCommands(g: TileGeometry): void {
+  const out = cmds;
+  out.length = 0;
   let cx = 0;
   let cy = 0;
   const cmd = (id: number, count: number) => out.push((id & 7) | (count << 3));
@@ -197,5 +281,4 @@ function geometryCommands(g: TileGeometry): number[] {
   } else {
     for (const p of g.polygons) for (const r of p) path(r, true);
   }
-  return out;
 }

@@ -25,7 +25,7 @@ export interface OverviewOptions {
 export const defaultOverviewOptions: OverviewOptions = {
   directLimit: 20000,
   minPixels: 2,
-  cellPixels: 4,
+  cellPixels: 2,
 };
 
 /**
@@ -47,9 +47,10 @@ export function overviewZoom(count: number, extent3857: BBox | null, limit: numb
 export class Overview {
   private constructor(
     readonly maxZoom: number,
+    /** Features sorted by the zoom they appear at. */
     private readonly items: Feature[],
-    private readonly minZoom: Uint8Array,
-    private readonly index: Flatbush | null,
+    /** Per zoom z: an index over items[0 .. end(z)), the features shown at z. */
+    private readonly indexes: (Flatbush | null)[],
   ) {}
 
   get size(): number {
@@ -66,9 +67,8 @@ export class Overview {
   ): Promise<Overview> {
     const fn = toMercator(info.srs);
     const taken = Array.from({ length: maxZoom + 1 }, () => new Set<number>());
-    const items: Feature[] = [];
-    const zooms: number[] = [];
-    const boxes: number[] = [];
+    const picked: { f: Feature; z: number; b: BBox }[] = [];
+    const res0 = (2 * WORLD_HALF) / 256;
     for await (const f of source.query({ signal })) {
       if (!f.geom) continue;
       const geom = fn ? mapGeometry(f.geom, fn) : f.geom;
@@ -77,38 +77,50 @@ export class Overview {
       const size = Math.max(b[2] - b[0], b[3] - b[1]);
       const cx = (b[0] + b[2]) / 2 + WORLD_HALF;
       const cy = WORLD_HALF - (b[1] + b[3]) / 2;
-      // Pixel size grows ×2 per zoom: solve size / res(z) >= minPixels for z.
-      const res0 = (2 * WORLD_HALF) / 256;
+      // Pixel size doubles per zoom: solve size / res(z) >= minPixels for z.
       let minZoom =
         size > 0 ? Math.max(0, Math.ceil(Math.log2((opts.minPixels * res0) / size))) : 99;
       for (let z = 0; z <= maxZoom; z++) {
-        const cell = (2 * WORLD_HALF) / 2 ** z / (256 / opts.cellPixels);
         const n = 2 ** z * (256 / opts.cellPixels);
+        const cell = (2 * WORLD_HALF) / n;
         const key = Math.floor(cx / cell) * n + Math.floor(cy / cell);
         if (z < minZoom && !taken[z]!.has(key)) minZoom = z;
         if (z >= minZoom) taken[z]!.add(key);
       }
-      if (minZoom > maxZoom) continue;
-      items.push({ id: f.id, geom, fields: f.fields });
-      zooms.push(minZoom);
-      boxes.push(b[0], b[1], b[2], b[3]);
+      if (minZoom <= maxZoom)
+        picked.push({ f: { id: f.id, geom, fields: f.fields }, z: minZoom, b });
     }
-    let index: Flatbush | null = null;
-    if (items.length > 0) {
-      index = new Flatbush(items.length);
-      for (let i = 0; i < items.length; i++)
-        index.add(boxes[4 * i]!, boxes[4 * i + 1]!, boxes[4 * i + 2]!, boxes[4 * i + 3]!);
+    picked.sort((a, b) => a.z - b.z || a.f.id - b.f.id);
+    const indexes: (Flatbush | null)[] = [];
+    let end = 0;
+    for (let z = 0; z <= maxZoom; z++) {
+      while (end < picked.length && picked[end]!.z <= z) end++;
+      if (end === 0) {
+        indexes.push(null);
+        continue;
+      }
+      const index = new Flatbush(end);
+      for (let i = 0; i < end; i++) {
+        const b = picked[i]!.b;
+        index.add(b[0], b[1], b[2], b[3]);
+      }
       index.finish();
+      indexes.push(index);
     }
-    return new Overview(maxZoom, items, Uint8Array.from(zooms), index);
+    return new Overview(
+      maxZoom,
+      picked.map((p) => p.f),
+      indexes,
+    );
   }
 
-  /** The features shown at zoom z whose boxes meet the 3857 box. */
+  /** The features shown at zoom z whose boxes meet the 3857 box, in stable order. */
   *features(bbox: BBox, z: number): Iterable<Feature> {
-    if (!this.index) return;
-    const hits = this.index.search(bbox[0], bbox[1], bbox[2], bbox[3]);
+    const index = this.indexes[Math.min(z, this.maxZoom)];
+    if (!index) return;
+    const hits = index.search(bbox[0], bbox[1], bbox[2], bbox[3]);
     hits.sort((a, b) => a - b);
-    for (const i of hits) if (this.minZoom[i]! <= z) yield this.items[i]!;
+    for (const i of hits) yield this.items[i]!;
   }
 }
 
