@@ -2,6 +2,8 @@
 import { CatalogError } from "./catalog/errors.ts";
 /** @module The gisd command line: one table of commands, each delegating to library code. */
 import { type Command, commandHelp, parseArgs, UsageError } from "./cli/args.ts";
+import { exportCommand } from "./cli/export.ts";
+import { importCommand } from "./cli/import.ts";
 import { serveCommand } from "./cli/serve.ts";
 import { userCommand } from "./cli/user.ts";
 import { ConfigError } from "./config.ts";
@@ -9,7 +11,7 @@ import { VERSION } from "./version.ts";
 
 const PROG = "gisd";
 
-export const commands: Command[] = [serveCommand, userCommand];
+export const commands: Command[] = [serveCommand, userCommand, importCommand, exportCommand];
 
 function mainHelp(): string {
   const lines = [

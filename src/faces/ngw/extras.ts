@@ -5,14 +5,34 @@
  */
 import type { AppContext } from "../../http/context.ts";
 import { attachmentHandlers } from "./attachment.ts";
+import { exportHandlers } from "./export.ts";
 import { fileBucketHandlers } from "./file-bucket.ts";
+import { identifyHandlers } from "./identify.ts";
 import type { NgwRoute } from "./routes.ts";
 
 export function extrasRoutes(app: AppContext): NgwRoute[] {
   const bucket = fileBucketHandlers(app);
   const att = attachmentHandlers(app);
+  const idf = identifyHandlers(app);
+  const exp = exportHandlers(app);
+  // Cached FlatGeobuf files of a layer are stale after any change to it.
+  app.catalog.resources.onChange((ev) => exp.dropFgb(ev.id));
   const item = "/api/resource/{id}/feature/{fid}/attachment/{aid}";
   return [
+    {
+      name: "feature_layer.geojson",
+      path: "/api/resource/{id}/geojson",
+      methods: { GET: exp.geojson },
+    },
+    { name: "feature_layer.csv", path: "/api/resource/{id}/csv", methods: { GET: exp.csv } },
+    { name: "resource.export", path: "/api/resource/{id}/export", methods: { GET: exp.export } },
+    { name: "feature_layer.fgb", path: "/api/resource/{id}/fgb", methods: { GET: exp.fgb } },
+    {
+      name: "feature_layer.identify",
+      path: "/api/feature_layer/identify",
+      methods: { POST: idf.identify },
+    },
+    { path: "/feature_layer/identify", methods: { POST: idf.identify, PUT: idf.identify } },
     {
       name: "feature_attachment.collection",
       path: "/api/resource/{id}/feature/{fid}/attachment/",

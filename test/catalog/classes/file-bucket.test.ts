@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { zipSync } from "fflate";
+import { unzipSync, zipSync } from "fflate";
 import { startServer, type TestServer } from "../../helpers/server.ts";
 
 let s: TestServer;
@@ -102,6 +102,12 @@ describe("file_bucket", () => {
       ["dir/two.txt", 2],
       ["one.txt", 1],
     ]);
+    // NGW's resource.export of a bucket: all files in one zip.
+    const ex = await s.fetch(`/api/resource/${r.body.id}/export`, { auth: s.admin });
+    expect(ex.headers.get("content-type")).toBe("application/zip");
+    const back = unzipSync(new Uint8Array(await ex.arrayBuffer()));
+    expect(Object.keys(back).sort()).toEqual(["dir/two.txt", "one.txt"]);
+    expect(new TextDecoder().decode(back["dir/two.txt"])).toBe("22");
     for (const evil of ["../evil.txt", "/abs.txt", "a/../../b.txt", "c:\\win.txt"]) {
       const z = zipSync({ [evil]: new TextEncoder().encode("x") });
       const bad = await bucket(`fb-evil-${evil.length}`, {
