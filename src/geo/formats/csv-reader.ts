@@ -4,7 +4,6 @@
  * second. Ragged rows are refused with the row number.
  */
 import { open } from "node:fs/promises";
-import { Readable } from "node:stream";
 import Papa from "papaparse";
 import type { Geometry } from "../geometry/types.ts";
 import { parseWkt } from "../geometry/wkt.ts";
@@ -65,10 +64,36 @@ function findColumn(header: string[], names: string[], given?: string): number {
   return -1;
 }
 
+/** A quoted field may span lines, but not this much text. */
+const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Rows of the file. Each decoded chunk is cut after its last line break outside quotes and that
+ * complete part is parsed by papaparse in one call (its Node stream mode was orders of magnitude
+ * slower here); the tail is carried into the next chunk.
+ */
 async function* rows(path: string, encoding: string, delimiter: string): AsyncGenerator<string[]> {
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, skipEmptyLines: true });
-  Readable.from(decodeChunks(fileChunks(path), encoding)).pipe(parser);
-  for await (const row of parser as AsyncIterable<string[]>) yield row;
+  const parse = (text: string) =>
+    Papa.parse<string[]>(text, { delimiter, skipEmptyLines: true }).data;
+  let carry = "";
+  for await (const text of decodeChunks(fileChunks(path), encoding)) {
+    const buf = carry + text;
+    let inQuotes = false;
+    let cut = -1;
+    for (let i = 0; i < buf.length; i++) {
+      const c = buf.charCodeAt(i);
+      if (c === 34) inQuotes = !inQuotes;
+      else if (c === 10 && !inQuotes) cut = i;
+    }
+    if (cut < 0) {
+      carry = buf;
+      if (carry.length > MAX_RECORD_CHARS) throw new FormatError("unterminated quoted CSV field");
+      continue;
+    }
+    yield* parse(buf.slice(0, cut + 1));
+    carry = buf.slice(cut + 1);
+  }
+  if (carry.trim() !== "") yield* parse(carry);
 }
 
 interface Layout {

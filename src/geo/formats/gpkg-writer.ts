@@ -79,12 +79,8 @@ export async function writeGpkg(
     await db.execute("PRAGMA user_version = 10300");
     await db.batch(CORE, "write");
     if (spatial && opts.srs > 0) {
-      let def = "undefined";
-      try {
-        def = srsWkt(opts.srs);
-      } catch {
-        // an SRS without a WKT in gisd's table still gets its row, as GPKG requires
-      }
+      // An SRS without a WKT in gisd's table still gets its row, as GPKG requires.
+      const def = srsWkt(opts.srs) ?? "undefined";
       await db.execute({
         sql: "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, 'EPSG', ?, ?, NULL)",
         args: [`EPSG:${opts.srs}`, opts.srs, opts.srs, def],

@@ -77,6 +77,9 @@ export function typeOfValue(v: unknown, fromText: boolean): FieldType | null {
     const low = s.toLowerCase();
     if (low === "true" || low === "false") return "BOOLEAN";
   }
+  // Cheap guard first: every date/time form starts with a digit and is short.
+  const c0 = v.charCodeAt(0);
+  if (v.length < 5 || v.length > 40 || c0 < 48 || c0 > 57) return "STRING";
   if (parseDate(v)) return "DATE";
   if (parseDateTime(v)) return "DATETIME";
   if (parseTime(v)) return "TIME";

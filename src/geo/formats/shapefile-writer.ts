@@ -309,13 +309,9 @@ export async function writeShapefile(
       const type = family + (z ? 10 : 0);
       await shp.write(shpHeader(shpPos, type, ext), 0, 100, 0);
       await shx.write(shpHeader(100 + 8 * count, type, ext), 0, 100, 0);
-      if (opts.srs > 0) {
-        try {
-          await writeFile(`${base}.prj`, srsWkt(opts.srs));
-        } catch {
-          // no WKT known for this code: GDAL too writes no .prj then
-        }
-      }
+      // No WKT known for the code: GDAL too writes no .prj then.
+      const prj = opts.srs > 0 ? srsWkt(opts.srs) : null;
+      if (prj) await writeFile(`${base}.prj`, prj);
     }
     await writeFile(`${base}.cpg`, encoding === "utf-8" ? "UTF-8" : encoding.toUpperCase());
     return opts.tmpDir;
