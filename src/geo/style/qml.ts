@@ -50,21 +50,44 @@ export function parseQml(xml: string | Uint8Array): ParsedStyle {
     throw new XmlError("Not a QGIS style: it has neither a renderer nor a raster pipe.");
   const style = readRenderer(renderer, warn);
   Object.assign(style, layerScale);
-  const opacity = Number(child(root, "layerOpacity")?.text);
-  if (Number.isFinite(opacity)) style.opacity = Math.max(0, Math.min(1, opacity));
+  const opacity = numberText(child(root, "layerOpacity"));
+  // QGIS 2 stored transparency in percent instead.
+  const transparency = numberText(child(root, "layerTransparency"));
+  if (opacity !== undefined) style.opacity = Math.max(0, Math.min(1, opacity));
+  else if (transparency !== undefined)
+    style.opacity = Math.max(0, Math.min(1, 1 - transparency / 100));
   const labeling = child(root, "labeling");
   if (labeling && root.attrs.labelsEnabled !== "0") {
     style.rules.push(...readLabeling(labeling, geometryOf(root, style), warn));
+  } else if (/true/i.test(customProperty(root, "labeling/enabled") ?? "")) {
+    warn("QGIS 2 labels (custom properties) are not supported; labels were skipped.");
   }
   return { style, warnings };
 }
 
-/** QGIS 3 layer attributes: minScale is the zoomed-out limit (largest denominator). */
+function numberText(el: XmlElement | undefined): number | undefined {
+  const t = el?.text.trim();
+  if (!t) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function customProperty(root: XmlElement, key: string): string | undefined {
+  const props = child(root, "customproperties");
+  return childrenNamed(props, "property").find((p) => p.attrs.key === key)?.attrs.value;
+}
+
+/**
+ * QGIS 3 layer attributes: minScale is the zoomed-out limit (largest denominator). QGIS 2 wrote
+ * scaleBasedVisibilityFlag with minimumScale/maximumScale in the ordinary sense.
+ */
 function readLayerScale(root: XmlElement): { minScale?: number; maxScale?: number } {
-  if (root.attrs.hasScaleBasedVisibilityFlag !== "1") return {};
+  const a = root.attrs;
+  const v2 = a.hasScaleBasedVisibilityFlag === undefined && a.scaleBasedVisibilityFlag === "1";
+  if (a.hasScaleBasedVisibilityFlag !== "1" && !v2) return {};
   const out: { minScale?: number; maxScale?: number } = {};
-  const zoomedIn = scaleAttr(root.attrs.maxScale);
-  const zoomedOut = scaleAttr(root.attrs.minScale);
+  const zoomedIn = scaleAttr(v2 ? a.minimumScale : a.maxScale);
+  const zoomedOut = scaleAttr(v2 ? a.maximumScale : a.minScale);
   if (zoomedIn !== undefined) out.minScale = zoomedIn;
   if (zoomedOut !== undefined) out.maxScale = zoomedOut;
   return out;

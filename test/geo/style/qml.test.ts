@@ -220,3 +220,22 @@ describe("hostile and broken QML", () => {
     expect(warnings[0]).toContain("heatmapRenderer");
   });
 });
+
+describe("QGIS 2 layer settings", () => {
+  test("transparency in percent, ordinary scale attributes, custom-property labels warned", () => {
+    const { style, warnings } = parseQml(
+      `<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'><qgis version="2.18.28" scaleBasedVisibilityFlag="1" minimumScale="500" maximumScale="250000"><renderer-v2 type="singleSymbol"><symbols><symbol alpha="1" type="fill" name="0"><layer class="SimpleFill" locked="0" pass="0"><prop k="color" v="10,20,30,255"/><prop k="outline_style" v="no"/><prop k="style" v="solid"/></layer></symbol></symbols></renderer-v2><customproperties><property key="labeling/enabled" value="true"/></customproperties><layerTransparency>25</layerTransparency></qgis>`,
+    );
+    expect(style).toMatchObject({ kind: "vector", opacity: 0.75, minScale: 500, maxScale: 250000 });
+    expect((style as VectorStyle).rules[0]!.symbolizers).toEqual([
+      { kind: "fill", color: "#0a141e", opacity: 1 },
+    ]);
+    expect(warnings.some((w) => w.includes("QGIS 2 labels"))).toBe(true);
+  });
+  test("an empty layerOpacity does not make the layer invisible", () => {
+    const { style } = parseQml(
+      `<qgis><renderer-v2 type="singleSymbol"><symbols/></renderer-v2><layerOpacity></layerOpacity></qgis>`,
+    );
+    expect((style as VectorStyle).opacity).toBe(1);
+  });
+});
