@@ -356,12 +356,15 @@ function readRaster(s: XmlElement, warn: Warn): RasterStyle {
   const gray = chan("GrayChannel");
   const colorMap = child(s, "ColorMap");
   let bands: RasterBands;
+  const seRamp = colorMap ? readSeColorMap(colorMap) : null;
   if (colorMap && childrenNamed(colorMap, "ColorMapEntry").length) {
     bands = { type: "pseudocolor", band: gray?.band ?? 1, ramp: readColorMap(colorMap) };
+  } else if (seRamp) {
+    bands = { type: "pseudocolor", band: gray?.band ?? 1, ramp: seRamp };
   } else if (red && green && blue) {
     bands = { type: "rgb", red, green, blue };
   } else {
-    if (colorMap) warn("SE Interpolate/Categorize colour maps are not supported; drawn in gray.");
+    if (colorMap) warn("The colour map could not be read; the band is drawn in gray.");
     bands = { type: "gray", gray: gray ?? { band: 1 } };
   }
   for (const n of ["ShadedRelief", "ImageOutline", "OverlapBehavior"]) {
@@ -390,4 +393,36 @@ function readColorMap(cm: XmlElement): ColorRamp {
     type: t === "intervals" ? "discrete" : t === "values" ? "exact" : "interpolated",
     stops,
   };
+}
+
+/**
+ * SE 1.1 colour maps are functions: Interpolate (InterpolationPoint Data/Value pairs) maps to an
+ * interpolated ramp; Categorize (Value, Threshold, Value, …) to a discrete ramp whose stops are
+ * the thresholds, the last class open-ended. SE puts a value equal to a threshold in the upper
+ * class, the model in the lower one: only exact threshold values differ.
+ */
+function readSeColorMap(cm: XmlElement): ColorRamp | null {
+  const interp = child(cm, "Interpolate");
+  if (interp) {
+    const stops: RampStop[] = [];
+    for (const p of childrenNamed(interp, "InterpolationPoint")) {
+      const v = Number(child(p, "Data")?.text);
+      const c = parseColor(child(p, "Value")?.text);
+      if (Number.isFinite(v) && c) stops.push({ value: v, color: c.color, opacity: c.opacity });
+    }
+    stops.sort((a, b) => a.value - b.value);
+    return stops.length ? { type: "interpolated", stops } : null;
+  }
+  const cat = child(cm, "Categorize");
+  if (!cat) return null;
+  const values = childrenNamed(cat, "Value").map((v) => parseColor(v.text));
+  const thresholds = childrenNamed(cat, "Threshold").map((t) => Number(t.text));
+  if (values.length !== thresholds.length + 1 || values.some((v) => !v)) return null;
+  if (thresholds.some((t) => !Number.isFinite(t))) return null;
+  const stops: RampStop[] = values.map((c, i) => ({
+    value: i < thresholds.length ? thresholds[i]! : Infinity,
+    color: c!.color,
+    opacity: c!.opacity,
+  }));
+  return { type: "discrete", stops };
 }

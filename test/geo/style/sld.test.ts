@@ -244,3 +244,48 @@ describe("SLD writer output", () => {
     expect(xml).toContain('<CssParameter name="stroke-opacity">0.75</CssParameter>');
   });
 });
+
+describe("SE 1.1 raster colour maps", () => {
+  const doc = (map: string) =>
+    `<StyledLayerDescriptor version="1.1.0" xmlns="http://www.opengis.net/sld" xmlns:se="http://www.opengis.net/se"><NamedLayer><se:Name>dem</se:Name><UserStyle><se:CoverageStyle><se:Rule><se:RasterSymbolizer><se:Opacity>1</se:Opacity><se:ColorMap>${map}</se:ColorMap></se:RasterSymbolizer></se:Rule></se:CoverageStyle></UserStyle></NamedLayer></StyledLayerDescriptor>`;
+  test("Interpolate → interpolated ramp", () => {
+    const { style } = parseSld(
+      doc(
+        `<se:Interpolate fallbackValue="#000000"><se:LookupValue>Rasterdata</se:LookupValue><se:InterpolationPoint><se:Data>100</se:Data><se:Value>#ffffff</se:Value></se:InterpolationPoint><se:InterpolationPoint><se:Data>0</se:Data><se:Value>#000000</se:Value></se:InterpolationPoint></se:Interpolate>`,
+      ),
+    );
+    expect((style as RasterStyle).bands).toEqual({
+      type: "pseudocolor",
+      band: 1,
+      ramp: {
+        type: "interpolated",
+        stops: [
+          { value: 0, color: "#000000", opacity: 1 },
+          { value: 100, color: "#ffffff", opacity: 1 },
+        ],
+      },
+    });
+  });
+  test("Categorize → discrete ramp with an open last class; malformed → gray with a warning", () => {
+    const { style } = parseSld(
+      doc(
+        `<se:Categorize><se:LookupValue>Rasterdata</se:LookupValue><se:Value>#ff0000</se:Value><se:Threshold>10</se:Threshold><se:Value>#00ff00</se:Value><se:Threshold>20</se:Threshold><se:Value>#0000ff</se:Value></se:Categorize>`,
+      ),
+    );
+    const b = (style as RasterStyle).bands;
+    if (b.type !== "pseudocolor") throw new Error("bands");
+    expect(b.ramp.type).toBe("discrete");
+    expect(b.ramp.stops.map((x) => [x.value, x.color])).toEqual([
+      [10, "#ff0000"],
+      [20, "#00ff00"],
+      [Infinity, "#0000ff"],
+    ]);
+    const bad = parseSld(
+      doc(
+        `<se:Categorize><se:Value>#ff0000</se:Value><se:Threshold>x</se:Threshold></se:Categorize>`,
+      ),
+    );
+    expect((bad.style as RasterStyle).bands.type).toBe("gray");
+    expect(bad.warnings.length).toBe(1);
+  });
+});
