@@ -1,11 +1,11 @@
 /**
  * Vector import/export benchmark, side by side with GDAL's ogr2ogr when it is installed.
  *
- *   bun scripts/bench/vector.ts [--count 1000000] [--seed 42] [--keep DIR]
+ *   bun scripts/bench/vector.ts [--count 1000000] [--seed 42] [--kind polygons|points] [--keep DIR]
  *
- * 1. Generates a GeoJSON file of --count features reproducibly (seeded PRNG): 80% points and 20%
- *    small polygons (5 to 12 vertices around a centre, like building footprints), scattered over
- *    a few "cities" with a string, an integer, a real and a date attribute.
+ * 1. Generates a GeoJSON file of --count features reproducibly (seeded PRNG): small polygons (5
+ *    to 12 vertices around a centre, like building footprints) or points, scattered around a few
+ *    "cities", with a string, an integer, a real and a date attribute.
  * 2. gisd import: the file becomes a vector_layer through the catalog (importVectorFile: parse,
  *    reproject to EPSG:3857, write the libSQL table and R*Tree in one transaction) → features/s.
  * 3. gisd export: the layer as GeoJSON (EPSG:4326), streamed and counted → MB/s.
@@ -27,6 +27,8 @@ function arg(name: string, fallback: string): string {
 }
 const COUNT = Number(arg("count", "1000000"));
 const SEED = Number(arg("seed", "42"));
+/** One NGW layer holds one geometry type: building footprints (default) or points. */
+const KIND = arg("kind", "polygons") === "points" ? "points" : "polygons";
 const keep = process.argv.includes("--keep") ? arg("keep", "") : "";
 const dir = keep || mkdtempSync(join(tmpdir(), "gisd-bench-vector-"));
 
@@ -65,7 +67,7 @@ async function generate(path: string): Promise<void> {
     const x = c[0]! + (rnd() + rnd() + rnd() - 1.5) * 0.2;
     const y = c[1]! + (rnd() + rnd() + rnd() - 1.5) * 0.2;
     let geom: string;
-    if (rnd() < 0.8) {
+    if (KIND === "points") {
       geom = `{"type":"Point","coordinates":[${r6(x)},${r6(y)}]}`;
     } else {
       const n = 5 + Math.floor(rnd() * 8);
@@ -105,7 +107,7 @@ function ogr(args: string[]): number {
 }
 
 const src = join(dir, "bench.geojson");
-console.log(`generating ${COUNT.toLocaleString("en-US")} features (seed ${SEED}) in ${dir}`);
+console.log(`generating ${COUNT.toLocaleString("en-US")} ${KIND} (seed ${SEED}) in ${dir}`);
 await generate(src);
 const srcMb = statSync(src).size / 1e6;
 console.log(`  ${srcMb.toFixed(1)} MB GeoJSON`);
