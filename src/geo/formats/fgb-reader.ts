@@ -121,6 +121,13 @@ export async function openFgb(path: string): Promise<VectorReader> {
       if (e instanceof FormatError) throw e;
       throw new FormatError(`corrupt FlatGeobuf data: ${(e as Error).message}`, index);
     }
+    // The package's stream reader ends quietly at a cut: the header's count tells.
+    if (h.featuresCount > 0 && index < h.featuresCount) {
+      throw new FormatError(
+        `the FlatGeobuf file is truncated (${index} of ${h.featuresCount} features)`,
+        index,
+      );
+    }
   }
   return {
     format: "FlatGeobuf",

@@ -77,6 +77,13 @@ export async function openGpkg(path: string, opts: ReadOptions = {}): Promise<Ve
       throw new FormatError("the GeoPackage has no feature or attribute tables");
     const layer = opts.sourceLayer ?? layers[0]!;
     if (!layers.includes(layer)) throw new FormatError(`the GeoPackage has no layer "${layer}"`);
+    // Only plain tables: a hostile file could name a view whose query never ends.
+    const kind = await db.execute({
+      sql: "SELECT type FROM sqlite_master WHERE name = ?",
+      args: [layer],
+    });
+    if (kind.rows[0]?.type !== "table")
+      throw new FormatError(`GeoPackage layer "${layer}" is not a table`);
     const gc = (
       await db.execute({
         sql: "SELECT column_name, geometry_type_name, srs_id, z FROM gpkg_geometry_columns WHERE table_name = ?",
@@ -118,10 +125,14 @@ export async function openGpkg(path: string, opts: ReadOptions = {}): Promise<Ve
       let last: InValue = Number.MIN_SAFE_INTEGER;
       let index = 0;
       for (;;) {
-        const r = await db.execute({
-          sql: `SELECT ${select} FROM ${q(layer)} WHERE ${q(pkCol)} > ? ORDER BY ${q(pkCol)} LIMIT ${PAGE}`,
-          args: [last],
-        });
+        const r = await db
+          .execute({
+            sql: `SELECT ${select} FROM ${q(layer)} WHERE ${q(pkCol)} > ? ORDER BY ${q(pkCol)} LIMIT ${PAGE}`,
+            args: [last],
+          })
+          .catch((e: Error) => {
+            throw new FormatError(`cannot read the GeoPackage: ${e.message}`, index);
+          });
         for (const row of r.rows) {
           const i = index++;
           last = row[0] as InValue;

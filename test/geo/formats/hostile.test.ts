@@ -227,3 +227,53 @@ test("unknown format", async () => {
   expect(e.message).toMatch(/unrecognized file format/);
   await mkdir(join(dir, "sub"), { recursive: true });
 });
+
+describe("truncated binary files", () => {
+  test("GeoPackage cut in half", async () => {
+    const whole = await readFile(join(FIX, "natural_earth.gpkg"));
+    const e = await failure(await file("cut.gpkg", whole.subarray(0, 40960)));
+    expect(e.message).toMatch(/GeoPackage/);
+  });
+  test("GeoPackage whose layer is a view is refused", async () => {
+    const { createClient } = await import("@libsql/client");
+    const p = join(dir, "view.gpkg");
+    await writeFile(p, await readFile(join(FIX, "natural_earth.gpkg")));
+    const db = createClient({ url: `file:${p}` });
+    await db.execute(
+      "CREATE VIEW v AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS fid FROM c",
+    );
+    await db.execute(
+      "INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ('v', 'attributes', 'v')",
+    );
+    db.close();
+    const r = openVectorFile(p, { sourceLayer: "v" });
+    await expect(r).rejects.toThrow(/not a table/);
+  });
+  test("FlatGeobuf cut in the middle of its features", async () => {
+    const whole = await readFile(join(FIX, "countries.fgb"));
+    const e = await failure(await file("cut.fgb", whole.subarray(0, whole.length - 5000)));
+    expect(e).toBeInstanceOf(FormatError);
+  });
+  test("Shapefile whose .shp is cut", async () => {
+    const out = await mkdtemp(join(dir, "cutshp-"));
+    await extractZip(join(FIX, "countries_shp.zip"), out);
+    const shp = await readFile(join(out, "countries.shp"));
+    await writeFile(join(out, "countries.shp"), shp.subarray(0, shp.length - 3000));
+    const e = await failure(join(out, "countries.shp"));
+    expect(e.message).toMatch(/bad shape record/);
+  });
+  test("zip with two shapefiles offers both as layers", async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const z of ["cities_shp.zip", "countries_shp.zip"]) {
+      const out = await mkdtemp(join(dir, "two-"));
+      await extractZip(join(FIX, z), out);
+      for (const f of await readdir(out)) files[f] = await readFile(join(out, f));
+    }
+    const p = await file("two.zip", zipSync(files));
+    const r = await openVectorFile(p, { sourceLayer: "countries", tmpDir: dir });
+    expect(r.layers).toEqual(["cities", "countries"]);
+    expect(r.layer).toBe("countries");
+    expect((await collect(r)).length).toBe(15);
+    await r.close();
+  });
+});
