@@ -7,7 +7,7 @@
  */
 import cities from "../../data/samples/cities.geojson" with { type: "text" };
 import countries from "../../data/samples/countries.geojson" with { type: "text" };
-import { SYSTEM } from "./acl.ts";
+import { type Actor, SYSTEM } from "./acl.ts";
 import type { Catalog } from "./index.ts";
 
 export const SAMPLES_SETTING = "samples.loaded";
@@ -41,15 +41,43 @@ const SAMPLES: Sample[] = [
  * had content, the samples were loaded before, or no vector_layer class is registered.
  */
 export async function loadSamples(catalog: Catalog): Promise<number | null> {
-  if ((await catalog.getSetting(SAMPLES_SETTING)) !== undefined) return null;
   if (!catalog.classes.get("vector_layer")) return null;
+  // Claimed with one atomic insert, so two nodes starting together on one catalog load once.
+  const { client } = catalog.database;
+  const claim = await client.execute({
+    sql: `INSERT INTO setting (key, value) VALUES (?, 'loading')
+          ON CONFLICT (key) DO NOTHING RETURNING key`,
+    args: [SAMPLES_SETTING],
+  });
+  if (claim.rows.length === 0) return null;
   if (await catalog.resources.hasChildren(0)) {
     await catalog.setSetting(SAMPLES_SETTING, "skipped: catalog not empty");
     return null;
   }
   const adminRow = await catalog.principals.get(SYSTEM.administrator);
-  if (!adminRow) return null;
-  const admin = await catalog.principals.actorFor(adminRow, null);
+  const admin = await catalog.principals.actorFor(adminRow!, null);
+  let groupId: number | null = null;
+  try {
+    groupId = await load(catalog, admin);
+    await catalog.setSetting(SAMPLES_SETTING, new Date().toISOString());
+    return groupId;
+  } catch (err) {
+    // Leave nothing half-loaded, and let the next start try again.
+    if (groupId === null) groupId = await findGroup(catalog);
+    if (groupId !== null) await catalog.resources.delete(admin, groupId).catch(() => {});
+    await client.execute({ sql: "DELETE FROM setting WHERE key = ?", args: [SAMPLES_SETTING] });
+    throw err;
+  }
+}
+
+async function findGroup(catalog: Catalog): Promise<number | null> {
+  const r = await catalog.database.client.execute(
+    "SELECT id FROM resource WHERE parent_id = 0 AND display_name = 'Samples'",
+  );
+  return r.rows[0] ? Number(r.rows[0].id) : null;
+}
+
+async function load(catalog: Catalog, admin: Actor): Promise<number> {
   const everyone = { principal: { id: SYSTEM.everyone }, identity: "", propagate: true };
   const { id: groupId } = await catalog.resources.create(admin, {
     resource: {
@@ -104,6 +132,5 @@ export async function loadSamples(catalog: Catalog): Promise<number | null> {
       await catalog.uploads.remove(up.id);
     }
   }
-  await catalog.setSetting(SAMPLES_SETTING, new Date().toISOString());
   return groupId;
 }
