@@ -5,7 +5,8 @@
  */
 
 import { escapeXml, type XmlElement } from "../xml.ts";
-import { anyOf, type ComparisonOp, type Filter, type FilterValue } from "./model.ts";
+import { anyOf } from "./filter.ts";
+import type { ComparisonOp, Filter, FilterValue } from "./model.ts";
 
 export class UnsupportedFilter extends Error {}
 

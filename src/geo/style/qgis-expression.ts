@@ -3,7 +3,8 @@
  * AST: comparisons of a field with a literal, IN, LIKE/ILIKE, IS [NOT] NULL, BETWEEN, AND/OR/NOT
  * and parentheses. Anything else (functions, arithmetic) is reported as unsupported, never run.
  */
-import { anyOf, type ComparisonOp, type Filter, type FilterValue } from "./model.ts";
+import { anyOf } from "./filter.ts";
+import type { ComparisonOp, Filter, FilterValue } from "./model.ts";
 
 export class UnsupportedExpression extends Error {}
 
