@@ -140,6 +140,11 @@ export function layerHandlers({ gs }: GsDeps) {
         patch.styles = refs;
       }
       await gs.layers.update(r.actor, p, patch);
+      if (patch.defaultStyle)
+        await gs.syncDefaultStyle(r.actor, {
+          ...p,
+          ext: { ...p.ext, defaultStyle: patch.defaultStyle as StyleRef },
+        });
       return empty();
     },
     async remove(r: GsReq) {
@@ -176,6 +181,8 @@ export function layerHandlers({ gs }: GsDeps) {
         p,
         r.flag("default") ? { styles, defaultStyle: ref } : { styles },
       );
+      if (r.flag("default"))
+        await gs.syncDefaultStyle(r.actor, { ...p, ext: { ...p.ext, defaultStyle: ref } });
       const s = (await S.byRef(r.actor, ref))!;
       return new Response(s.name, {
         status: 201,

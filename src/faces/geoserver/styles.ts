@@ -160,7 +160,12 @@ export function styleHandlers({ gs }: GsDeps) {
       const ws = await wsOf(r);
       const s = await S.find(r.actor, ws, r.params.s!);
       if (!s) throw new GsError(404, `Style ${r.params.s} not found`);
+      const users = await S.users(s);
       await S.remove(r.actor, s, r.flag("recurse"));
+      for (const id of users) {
+        const p = await gs.layers.byId(r.actor, id);
+        if (p) await gs.syncDefaultStyle(r.actor, p);
+      }
       return empty();
     },
   };
