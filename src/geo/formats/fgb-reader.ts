@@ -5,6 +5,7 @@
 import * as flatbuffers from "flatbuffers";
 import { ColumnType } from "flatgeobuf/lib/mjs/flat-geobuf/column-type.js";
 import { GeometryType as FgbType } from "flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js";
+import { Header } from "flatgeobuf/lib/mjs/flat-geobuf/header.js";
 import { deserialize } from "flatgeobuf/lib/mjs/geojson.js";
 import { fromByteBuffer, type HeaderMeta } from "flatgeobuf/lib/mjs/header-meta.js";
 import type { GeometryType } from "../geometry/types.ts";
@@ -44,7 +45,7 @@ function columnType(t: ColumnType): FieldType | null {
   }
 }
 
-function layerType(h: HeaderMeta): GeometryType | null {
+function layerType(h: FgbHeader): GeometryType | null {
   const names: Partial<Record<FgbType, string>> = {
     [FgbType.Point]: "POINT",
     [FgbType.LineString]: "LINESTRING",
@@ -54,11 +55,16 @@ function layerType(h: HeaderMeta): GeometryType | null {
     [FgbType.MultiPolygon]: "MULTIPOLYGON",
   };
   const n = names[h.geometryType];
-  // hasZ is not exposed by HeaderMeta; Z is found per feature by the importer.
-  return n ? (n as GeometryType) : null;
+  return n ? (`${n}${h.hasZ ? "Z" : ""}` as GeometryType) : null;
 }
 
-export async function readFgbHeader(path: string): Promise<HeaderMeta> {
+export interface FgbHeader extends HeaderMeta {
+  /** Not in the package's HeaderMeta: read from the flatbuffer itself. */
+  hasZ: boolean;
+  name: string | null;
+}
+
+export async function readFgbHeader(path: string): Promise<FgbHeader> {
   const f = await BufferedFile.open(path, 64 * 1024);
   try {
     const head = (await f.read(0, 12)).slice();
@@ -71,7 +77,10 @@ export async function readFgbHeader(path: string): Promise<HeaderMeta> {
     const bytes = (await f.read(0, 12 + len)).slice();
     const bb = new flatbuffers.ByteBuffer(bytes);
     bb.setPosition(8);
-    return fromByteBuffer(bb);
+    const meta = fromByteBuffer(bb);
+    bb.setPosition(8);
+    const raw = Header.getSizePrefixedRootAsHeader(bb);
+    return { ...meta, hasZ: raw.hasZ(), name: raw.name() };
   } catch (e) {
     if (e instanceof FormatError) throw e;
     throw new FormatError(`corrupt FlatGeobuf header: ${(e as Error).message}`);
@@ -131,8 +140,8 @@ export async function openFgb(path: string): Promise<VectorReader> {
   }
   return {
     format: "FlatGeobuf",
-    layers: [h.title ?? "layer"],
-    layer: h.title ?? "layer",
+    layers: [h.name ?? "layer"],
+    layer: h.name ?? "layer",
     info: {
       fields,
       geometryType: h.featuresCount === 0 ? "NONE" : layerType(h),

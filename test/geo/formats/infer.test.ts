@@ -238,3 +238,36 @@ test("GeoJSON export streams with backpressure (pulls features only as read)", a
   expect(produced).toBeLessThan(5000);
   await reader.cancel();
 });
+
+test("FlatGeobuf: Z and the layer name come from the header", async () => {
+  const info: SourceInfo = { srs: 3857, geometryType: "LINESTRINGZ", fields: [] };
+  async function* it(): AsyncGenerator<Feature> {
+    yield {
+      id: 1,
+      geom: {
+        type: "LineString",
+        coordinates: [
+          [0, 0, 5],
+          [1, 1, 6],
+        ],
+      },
+      fields: {},
+    };
+  }
+  const out = await mkdtemp(join(dir, "fgbz-"));
+  const res = await exportFeatures("FlatGeobuf", info, it(), {
+    layerName: "roads",
+    srs: 3857,
+    tmpDir: out,
+  });
+  const r = await openVectorFile(res.path!);
+  expect(r.info.geometryType).toBe("LINESTRINGZ");
+  expect(r.info.srs).toBe(3857);
+  expect((await collect(r))[0]!.geom).toEqual({
+    type: "LineString",
+    coordinates: [
+      [0, 0, 5],
+      [1, 1, 6],
+    ],
+  });
+});
