@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { loadStyle, styleSld } from "../../../../src/catalog/classes/styles/index.ts";
 import { parseQml } from "../../../../src/geo/style/qml.ts";
 import { emptyLayer, upload } from "../../../faces/ngw/extras-helpers.ts";
+import { gdal, hasGdal } from "../../../helpers/gdal.ts";
 import { startServer, type TestServer } from "../../../helpers/server.ts";
 
 const FIX = `${import.meta.dir}/../../../fixtures/style`;
@@ -300,3 +301,31 @@ describe("raster styles and legacy classes", () => {
     expect((await s.json(`/api/resource/${m.body.id}/qml`, { auth: s.admin })).status).toBe(404);
   });
 });
+
+test.skipIf(!hasGdal)(
+  "GDAL's NGW driver uploads a raster with RASTER_QML_PATH: a qgis_raster_style, QML byte-exact",
+  async () => {
+    const qml = `${FIX}/raster-paletted.qml`;
+    const tif = `${import.meta.dir}/../../../fixtures/raster/elev.tif`;
+    const r = await gdal("gdal_translate", [
+      "-of",
+      "NGW",
+      "-co",
+      `RASTER_QML_PATH=${qml}`,
+      "--config",
+      "NGW_USERPWD",
+      s.admin,
+      tif,
+      `NGW:${s.url}/resource/0/gdal-elev`,
+    ]);
+    expect(r.code).toBe(0);
+    const list = await s.json("/api/resource/?parent=0", { auth: s.admin });
+    const layer = list.body.find((x: any) => x.resource.display_name === "gdal-elev");
+    expect(layer.resource.cls).toBe("raster_layer");
+    const kids = await s.json(`/api/resource/?parent=${layer.resource.id}`, { auth: s.admin });
+    const style = kids.body.find((x: any) => x.resource.cls === "qgis_raster_style");
+    expect(style.qgis_raster_style.format).toBe("qml_file");
+    const got = await s.fetch(`/api/resource/${style.resource.id}/qml`, { auth: s.admin });
+    expect(await got.text()).toBe(await Bun.file(qml).text());
+  },
+);
