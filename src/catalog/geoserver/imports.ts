@@ -98,7 +98,12 @@ export class Imports extends GsBase {
   }
 
   /** Source layer names of a stored file, by format. */
-  async sourceNames(path: string, format: string, zipNames: string[] | null): Promise<string[]> {
+  async sourceNames(
+    path: string,
+    format: string,
+    zipNames: string[] | null,
+    fileName = basename(path),
+  ): Promise<string[]> {
     if (zipNames) {
       const want = format === "shp" ? /\.shp$/i : new RegExp(`\\.${format}$`, "i");
       const hits = zipNames.filter((n) => want.test(n) && !n.startsWith("__MACOSX"));
@@ -107,7 +112,7 @@ export class Imports extends GsBase {
       return hits.map((n) => basename(n).replace(/\.[^.]+$/, ""));
     }
     if (format === "gpkg" || format === "geopkg") return gpkgTables(path);
-    return [basename(path).replace(/\.[^.]+$/, "")];
+    return [fileName.replace(/\.[^.]+$/, "")];
   }
 
   async upload(actor: Actor, ws: Workspace, storeName: string, u: UploadInput) {
@@ -136,7 +141,7 @@ export class Imports extends GsBase {
         createdIds.push(store.id);
       }
       const { path } = await this.catalog.uploads.path(up.id);
-      const names = await this.sourceNames(path, u.format, zipNames);
+      const names = await this.sourceNames(path, u.format, zipNames, fileName);
       if (u.configure === "none") {
         await this.mergeExt(store.id, {
           params: { ...store.params, upload: up.id, format: u.format },
