@@ -13,7 +13,8 @@ import { readRaster } from "../classes/raster-layer/store.ts";
 import { ValidationError } from "../errors.ts";
 import type { Catalog } from "../index.ts";
 import type { ResourceRow } from "../resource-row.ts";
-import { dataRowOf, extent3857, isStyleClass, renderLayerOf } from "./layers.ts";
+import { demand } from "../resources.ts";
+import { extent3857, isRenderable, isStyleClass, renderLayerOf, styleModel } from "./layers.ts";
 
 export async function renderTile(
   catalog: Catalog,
@@ -35,7 +36,7 @@ export async function renderView(
   signal?: AbortSignal,
 ): Promise<Rendered> {
   const rows: ResourceRow[] = [];
-  for (const id of ids) rows.push((await catalog.resources.require(actor, id, "data.read")).row);
+  for (const id of ids) rows.push(await openRenderable(catalog, actor, id));
   const layers = [];
   for (const row of rows) layers.push(await renderLayerOf(catalog.deps, row));
   return renderImage(layers, view, signal);
@@ -47,7 +48,7 @@ export async function renderLegendSymbols(
   id: number,
   iconSize: number,
 ): Promise<LegendSymbol[]> {
-  const { row } = await catalog.resources.require(actor, id, "data.read");
+  const row = await openRenderable(catalog, actor, id);
   return legendSymbols(await styleOf(catalog, row), iconSize);
 }
 
@@ -56,15 +57,28 @@ export async function renderLegend(
   actor: Actor,
   id: number,
 ): Promise<Uint8Array> {
-  const { row } = await catalog.resources.require(actor, id, "data.read");
+  const row = await openRenderable(catalog, actor, id);
   return legendImage(await styleOf(catalog, row));
+}
+
+/**
+ * A resource to draw: 404 when missing, 422 when it is not a style or layer (a group has no
+ * picture), then data.read as NGW's render/tile demands.
+ */
+async function openRenderable(catalog: Catalog, actor: Actor, id: number): Promise<ResourceRow> {
+  const { row, perms } = await catalog.resources.open(actor, id);
+  if (!perms.has("resource.read")) demand(perms, id, "resource.read");
+  if (!isRenderable(catalog.deps, row))
+    throw new ValidationError(`Resource ${id} (${row.cls}) cannot be rendered.`);
+  demand(perms, id, "data.read");
+  return row;
 }
 
 /** The style model that draws a resource: its own for styles, the default for layers. */
 async function styleOf(catalog: Catalog, row: ResourceRow): Promise<Style> {
   const deps = catalog.deps;
   const cls = deps.classes.get(row.cls);
-  if (isStyleClass(cls)) return cls.loadStyle(deps, row);
+  if (isStyleClass(cls)) return styleModel(deps, row);
   if (row.cls === "raster_layer") {
     const r = await readRaster(deps.client, row.id);
     return defaultRasterStyle(r?.info.bandCount ?? 1, r?.info.dtype ?? "Byte");
@@ -99,9 +113,4 @@ function frame(b: BBox): BBox {
   const cy = (b[1] + b[3]) / 2;
   const half = Math.min(MERC_MAX, Math.max(1, (b[2] - b[0]) / 2, (b[3] - b[1]) / 2) * 1.05);
   return [cx - half, cy - half, cx + half, cy + half];
-}
-
-/** The data row a thumbnail or extent of this resource is about (style → its layer). */
-export function layerRowOf(catalog: Catalog, row: ResourceRow): Promise<ResourceRow> {
-  return dataRowOf(catalog.deps, row);
 }

@@ -15,17 +15,27 @@ import {
 } from "../../geo/style/model.ts";
 import { blockReader, readRaster } from "../classes/raster-layer/store.ts";
 import type { ClassDeps, ResourceClass } from "../classes/registry.ts";
+import { loadStyle } from "../classes/styles/load.ts";
 import { ResourceNotFound, ValidationError } from "../errors.ts";
 import type { ResourceRow } from "../resource-row.ts";
 import { fromMercator, toMercator, transformBBox, transformGeometry } from "./srs.ts";
 
-/** A style class: its resources render their parent layer (NGW's IRenderableStyle). */
-export type StyleClass = ResourceClass & {
-  loadStyle(deps: ClassDeps, row: ResourceRow): Promise<Style>;
-};
+/** Style classes: their resources render their parent layer (NGW's IRenderableStyle). */
+const STYLE_CLASSES = new Set([
+  "qgis_vector_style",
+  "qgis_raster_style",
+  "raster_style",
+  "vector_style",
+  "mapserver_style",
+]);
 
-export function isStyleClass(cls: ResourceClass | undefined): cls is StyleClass {
-  return typeof (cls as Partial<StyleClass> | undefined)?.loadStyle === "function";
+export function isStyleClass(cls: ResourceClass | undefined): boolean {
+  return !!cls && (STYLE_CLASSES.has(cls.identity) || cls.interfaces.includes("IRenderableStyle"));
+}
+
+/** The style model of a style resource (parsed QML/SLD, cached per version by the style module). */
+export async function styleModel(deps: ClassDeps, row: ResourceRow): Promise<Style> {
+  return (await loadStyle(deps, row)).style;
 }
 
 /** Whether a resource can be drawn: a style, a raster layer or a feature layer. */
@@ -48,7 +58,7 @@ export async function renderLayerOf(deps: ClassDeps, row: ResourceRow): Promise<
   const cls = deps.classes.get(row.cls);
   if (isStyleClass(cls)) {
     const layer = await dataRowOf(deps, row);
-    return dataLayer(deps, layer, await cls.loadStyle(deps, row));
+    return dataLayer(deps, layer, await styleModel(deps, row));
   }
   if (!isRenderable(deps, row))
     throw new ValidationError(`Resource ${row.id} (${row.cls}) cannot be rendered.`);

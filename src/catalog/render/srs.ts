@@ -1,10 +1,10 @@
 /**
  * @module Coordinate transforms the renderer needs: EPSG:3857 to a layer's SRS (raster warping,
  * query boxes) and a layer's SRS to 3857 (vector geometries). 3857 and 4326 use closed formulas;
- * other codes go through proj4 (WGS 84 UTM zones are defined here; others when proj4 knows them).
+ * other codes go through the shared SRS engine (geo/srs).
  */
-import proj4 from "proj4";
 import type { BBox, Geometry, Position } from "../../geo/geometry/types.ts";
+import { hasSrs, transformer } from "../../geo/srs/index.ts";
 
 const R = 6378137;
 const D2R = Math.PI / 180;
@@ -12,32 +12,22 @@ const MAX_LAT = 85.0511287798066;
 
 export type XY = (x: number, y: number) => [number, number];
 
-function definition(epsg: number): string | null {
-  if (epsg >= 32601 && epsg <= 32660)
-    return `+proj=utm +zone=${epsg - 32600} +datum=WGS84 +units=m +no_defs`;
-  if (epsg >= 32701 && epsg <= 32760)
-    return `+proj=utm +zone=${epsg - 32700} +south +datum=WGS84 +units=m +no_defs`;
-  return null;
-}
-
-function projFor(epsg: number): string {
-  const name = `EPSG:${epsg}`;
-  if (!proj4.defs(name)) {
-    const def = definition(epsg);
-    if (!def) throw new RangeError(`EPSG:${epsg} is not supported.`);
-    proj4.defs(name, def);
-  }
-  return name;
-}
-
 /** Whether transforms to and from this code are available. */
 export function srsSupported(epsg: number): boolean {
-  try {
-    projFor(epsg);
-    return true;
-  } catch {
-    return false;
-  }
+  return epsg === 3857 || epsg === 4326 || hasSrs(epsg);
+}
+
+/** The shared SRS engine as an (x, y) function; NaN where a point has no image. */
+function viaEngine(from: number, to: number): XY {
+  const t = transformer(from, to);
+  return (x, y) => {
+    try {
+      const p = t([x, y]);
+      return [p[0]!, p[1]!];
+    } catch {
+      return [Number.NaN, Number.NaN];
+    }
+  };
 }
 
 /** EPSG:3857 → epsg. */
@@ -45,11 +35,7 @@ export function fromMercator(epsg: number): XY {
   if (epsg === 3857) return (x, y) => [x, y];
   if (epsg === 4326)
     return (x, y) => [x / R / D2R, (2 * Math.atan(Math.exp(y / R)) - Math.PI / 2) / D2R];
-  const t = proj4("EPSG:3857", projFor(epsg));
-  return (x, y) => {
-    const p = t.forward([x, y]);
-    return [p[0]!, p[1]!];
-  };
+  return viaEngine(3857, epsg);
 }
 
 /** epsg → EPSG:3857. */
@@ -60,11 +46,7 @@ export function toMercator(epsg: number): XY {
       const lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, y));
       return [R * x * D2R, R * Math.log(Math.tan(Math.PI / 4 + (lat * D2R) / 2))];
     };
-  const t = proj4(projFor(epsg), "EPSG:3857");
-  return (x, y) => {
-    const p = t.forward([x, y]);
-    return [p[0]!, p[1]!];
-  };
+  return viaEngine(epsg, 3857);
 }
 
 /** Transforms a box by sampling its edges (11 points a side), so curved edges are covered. */

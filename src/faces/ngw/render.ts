@@ -55,7 +55,7 @@ function renderHandlers(app: AppContext) {
   const catalog = app.catalog;
   return {
     async tile(c: C) {
-      const q = c.req.query();
+      const q = query(c);
       const { z, x, y } = tileParams(q);
       const ids = idList(q.resource);
       const nd = ndParam(q.nd);
@@ -64,7 +64,7 @@ function renderHandlers(app: AppContext) {
     },
 
     async tms(c: C) {
-      const q = c.req.query();
+      const q = query(c);
       const { z, x, y } = tileParams(q);
       const out = await renderTile(catalog, c.get("actor"), [resourceId(c)], z, x, y);
       return tileResponse(c, out, 200);
@@ -116,6 +116,16 @@ function renderHandlers(app: AppContext) {
       });
     },
   };
+}
+
+/**
+ * Query parameters; GDAL 3.6's NGW driver sends its TMS template XML-escaped, so "&amp;x=1"
+ * arrives as a parameter named "amp;x": such names count as their plain selves.
+ */
+function query(c: C): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c.req.query())) out[k.replace(/^(amp;)+/, "")] = v;
+  return out;
 }
 
 function tileParams(q: Record<string, string>): { z: number; x: number; y: number } {

@@ -67,7 +67,9 @@ export async function warp(req: WarpRequest): Promise<WarpResult> {
     const ok =
       req.resampling === "nearest"
         ? sampler.nearest(x, y, out)
-        : sampler.bilinear(x, y, kx, ky, out);
+        : kx === 1 && ky === 1
+          ? sampler.bilinear4(x, y, out)
+          : sampler.bilinear(x, y, kx, ky, out);
     if (!ok) continue;
     valid[i] = 1;
     for (let b = 0; b < info.bandCount; b++) bands[b]![i] = out[b]!;
@@ -102,24 +104,30 @@ function sourceGrid(req: WarpRequest): { px: Float64Array; py: Float64Array } {
   const px = new Float64Array(W * H);
   const py = new Float64Array(W * H);
   for (let y = 0; y < H; y++) {
-    const j = Math.floor(y / STEP);
+    const j = (y / STEP) | 0;
     const t = (y - j * STEP) / STEP;
-    for (let x = 0; x < W; x++) {
-      const i = Math.floor(x / STEP);
-      const s = (x - i * STEP) / STEP;
+    for (let i = 0; i * STEP < W; i++) {
       const k = j * nx + i;
-      const a = gx[k]! * (1 - s) + gx[k + 1]! * s;
-      const b = gx[k + nx]! * (1 - s) + gx[k + nx + 1]! * s;
-      const c = gy[k]! * (1 - s) + gy[k + 1]! * s;
-      const d = gy[k + nx]! * (1 - s) + gy[k + nx + 1]! * s;
-      let vx = a * (1 - t) + b * t;
-      let vy = c * (1 - t) + d * t;
-      // A grid cell touching an undefined point (outside the projection) is computed exactly.
-      if (!Number.isFinite(vx) || !Number.isFinite(vy)) {
-        [vx, vy] = toPixel(bbox[0] + (x + 0.5) * resX, bbox[3] - (y + 0.5) * resY);
+      // Left and right edges of this grid cell at row y, then a constant step across it.
+      const lx = gx[k]! + (gx[k + nx]! - gx[k]!) * t;
+      const rx = gx[k + 1]! + (gx[k + nx + 1]! - gx[k + 1]!) * t;
+      const ly = gy[k]! + (gy[k + nx]! - gy[k]!) * t;
+      const ry = gy[k + 1]! + (gy[k + nx + 1]! - gy[k + 1]!) * t;
+      const x1 = Math.min(W, (i + 1) * STEP);
+      const exact = !Number.isFinite(lx + rx + ly + ry);
+      for (let x = i * STEP; x < x1; x++) {
+        const s = (x - i * STEP) / STEP;
+        const o = y * W + x;
+        if (exact) {
+          // A cell touching an undefined point (outside the projection) is computed exactly.
+          const [vx, vy] = toPixel(bbox[0] + (x + 0.5) * resX, bbox[3] - (y + 0.5) * resY);
+          px[o] = vx;
+          py[o] = vy;
+        } else {
+          px[o] = lx + (rx - lx) * s;
+          py[o] = ly + (ry - ly) * s;
+        }
       }
-      px[y * W + x] = vx;
-      py[y * W + x] = vy;
     }
   }
   return { px, py };
@@ -227,9 +235,14 @@ function neededBlocks(
   return { extent, c0, c1, r0, r1, count: (c1 - c0 + 1) * (r1 - r0 + 1) };
 }
 
-/** Pixel access across the fetched blocks of one level. */
+/** Pixel access across the fetched blocks of one level (no allocation per sample). */
 class Sampler {
   readonly #cols: number;
+  readonly #rows: number;
+  /** Block and offset of the last successful lookup. */
+  #blk: DecodedBlock | undefined;
+  #idx = 0;
+
   constructor(
     private readonly blocks: (DecodedBlock | undefined)[],
     private readonly win: BlockWindow,
@@ -238,25 +251,53 @@ class Sampler {
     private readonly bands: number,
   ) {
     this.#cols = win.c1 - win.c0 + 1;
+    this.#rows = win.r1 - win.r0 + 1;
   }
 
-  /** Block and offset of pixel (x, y), or null when outside, missing or invalid. */
-  #at(x: number, y: number): [DecodedBlock, number] | null {
-    if (x < 0 || y < 0 || x >= this.w || y >= this.h) return null;
-    const c = Math.floor(x / BLOCK) - this.win.c0;
-    const r = Math.floor(y / BLOCK) - this.win.r0;
-    if (c < 0 || r < 0 || c >= this.#cols || r > this.win.r1 - this.win.r0) return null;
+  /** Looks up integer pixel (x, y); false when outside, missing or invalid. */
+  #at(x: number, y: number): boolean {
+    if (x < 0 || y < 0 || x >= this.w || y >= this.h) return false;
+    const c = ((x / BLOCK) | 0) - this.win.c0;
+    const r = ((y / BLOCK) | 0) - this.win.r0;
+    if (c < 0 || r < 0 || c >= this.#cols || r >= this.#rows) return false;
     const blk = this.blocks[r * this.#cols + c];
-    if (!blk) return null;
+    if (!blk) return false;
     const i = (y % BLOCK) * BLOCK + (x % BLOCK);
-    if (blk.valid && !blk.valid[i]) return null;
-    return [blk, i];
+    if (blk.valid && !blk.valid[i]) return false;
+    this.#blk = blk;
+    this.#idx = i;
+    return true;
   }
 
   nearest(x: number, y: number, out: Float64Array): boolean {
-    const p = this.#at(Math.floor(x), Math.floor(y));
-    if (!p) return false;
-    for (let b = 0; b < this.bands; b++) out[b] = p[0].bands[b]![p[1]]!;
+    if (!this.#at(Math.floor(x), Math.floor(y))) return false;
+    const bands = this.#blk!.bands;
+    for (let b = 0; b < this.bands; b++) out[b] = bands[b]![this.#idx]!;
+    return true;
+  }
+
+  /** The classic 4-sample bilinear (no downsampling), weights renormalized over valid pixels. */
+  bilinear4(x: number, y: number, out: Float64Array): boolean {
+    if (!this.#at(Math.floor(x), Math.floor(y))) return false;
+    const cx = x - 0.5;
+    const cy = y - 0.5;
+    const i0 = Math.floor(cx);
+    const j0 = Math.floor(cy);
+    const fx = cx - i0;
+    const fy = cy - j0;
+    for (let b = 0; b < this.bands; b++) out[b] = 0;
+    let wsum = 0;
+    for (let q = 0; q < 4; q++) {
+      const dx = q & 1;
+      const dy = q >> 1;
+      const w = (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);
+      if (w <= 0 || !this.#at(i0 + dx, j0 + dy)) continue;
+      wsum += w;
+      const bands = this.#blk!.bands;
+      for (let b = 0; b < this.bands; b++) out[b]! += w * bands[b]![this.#idx]!;
+    }
+    if (wsum < 1e-6) return false;
+    for (let b = 0; b < this.bands; b++) out[b]! /= wsum;
     return true;
   }
 
@@ -273,19 +314,18 @@ class Sampler {
     const i1 = Math.ceil(cx + kx - 1);
     const j0 = Math.floor(cy - ky + 1);
     const j1 = Math.ceil(cy + ky - 1);
-    out.fill(0);
+    for (let b = 0; b < this.bands; b++) out[b] = 0;
     let wsum = 0;
     for (let j = j0; j <= j1; j++) {
       const wy = 1 - Math.abs(j - cy) / ky;
       if (wy <= 0) continue;
       for (let i = i0; i <= i1; i++) {
         const wx = 1 - Math.abs(i - cx) / kx;
-        if (wx <= 0) continue;
-        const p = this.#at(i, j);
-        if (!p) continue;
+        if (wx <= 0 || !this.#at(i, j)) continue;
         const w = wx * wy;
         wsum += w;
-        for (let b = 0; b < this.bands; b++) out[b]! += w * p[0].bands[b]![p[1]]!;
+        const bands = this.#blk!.bands;
+        for (let b = 0; b < this.bands; b++) out[b]! += w * bands[b]![this.#idx]!;
       }
     }
     if (wsum < 1e-6) return false;

@@ -6,6 +6,7 @@
 import { type Canvas, createCanvas, ImageData } from "@napi-rs/canvas";
 import type { RasterStyle, VectorStyle } from "../style/model.ts";
 import { ruleApplies } from "../style/model.ts";
+import { encodePng } from "./png.ts";
 import { type RasterInput, rasterPixels } from "./raster.ts";
 import { drawVector, type VectorInput } from "./vector.ts";
 import type { View } from "./view.ts";
@@ -28,17 +29,17 @@ export async function renderImage(
   view: View,
   signal?: AbortSignal,
 ): Promise<Rendered> {
-  const canvas = await drawLayers(layers, view, signal);
-  const png = canvas ? await canvas.encode("png") : await emptyPng(view.width, view.height);
-  return { png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), empty: !canvas };
+  const pixels = await drawLayers(layers, view, signal);
+  if (!pixels) return { png: emptyPng(view.width, view.height), empty: true };
+  return { png: encodePng(pixels, view.width, view.height), empty: false };
 }
 
-/** The composed canvas, or null when nothing was drawn. */
+/** The composed RGBA pixels (straight alpha), or null when nothing was drawn. */
 export async function drawLayers(
   layers: RenderLayer[],
   view: View,
   signal?: AbortSignal,
-): Promise<Canvas | null> {
+): Promise<Uint8ClampedArray | null> {
   if (
     view.width < 1 ||
     view.height < 1 ||
@@ -54,6 +55,8 @@ export async function drawLayers(
       if (!ruleApplies(layer.style, view.scale)) continue;
       const rgba = await rasterPixels(layer.input, layer.style, view);
       if (!rgba) continue;
+      // A lone raster needs no canvas: its pixels are the image.
+      if (layers.length === 1) return rgba;
       const tmp = createCanvas(view.width, view.height);
       tmp.getContext("2d").putImageData(new ImageData(rgba, view.width, view.height), 0, 0);
       main().getContext("2d").drawImage(tmp, 0, 0);
@@ -70,23 +73,24 @@ export async function drawLayers(
       }
     }
   }
-  return canvas && hasInk(canvas, view) ? canvas : null;
+  if (!canvas) return null;
+  const d = (canvas as Canvas).getContext("2d").getImageData(0, 0, view.width, view.height).data;
+  return hasInk(d) ? d : null;
 }
 
 /** Whether any pixel is not fully transparent (features may lie in the buffer, off the view). */
-function hasInk(canvas: Canvas, view: View): boolean {
-  const d = canvas.getContext("2d").getImageData(0, 0, view.width, view.height).data;
+function hasInk(d: Uint8ClampedArray): boolean {
   for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
   return false;
 }
 
 const blank = new Map<string, Uint8Array>();
 
-async function emptyPng(w: number, h: number): Promise<Uint8Array> {
+function emptyPng(w: number, h: number): Uint8Array {
   const key = `${w}x${h}`;
   let png = blank.get(key);
   if (!png) {
-    png = new Uint8Array(await createCanvas(w, h).encode("png"));
+    png = encodePng(new Uint8Array(w * h * 4), w, h);
     if (blank.size < 16) blank.set(key, png);
   }
   return png;

@@ -11,6 +11,7 @@ import { buildPyramid } from "../../../geo/raster/pyramid.ts";
 import { type DecodedBlock, RasterError, type RasterInfo } from "../../../geo/raster/types.ts";
 import { ValidationError } from "../../errors.ts";
 import type { FileStore } from "../../files.ts";
+import { srsSupported } from "../../render/srs.ts";
 import type { Executor, Tx } from "../../tx.ts";
 
 export interface RasterRow {
@@ -52,6 +53,10 @@ export async function importRaster(
   try {
     const reader = await openGeoTiff(path);
     try {
+      if (!srsSupported(reader.info.epsg))
+        throw new RasterError(
+          `The raster's coordinate system EPSG:${reader.info.epsg} is not supported.`,
+        );
       info = await buildPyramid(reader, {
         put: async (level, col, row, data) => {
           await tx.raw.execute({
