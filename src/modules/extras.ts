@@ -2,7 +2,7 @@
  * @module The "extras" module: lookup_table and file_bucket classes, feature exports, identify,
  * feature attachments and descriptions, and the sample data loaded on first start.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ArchiveReader, fileBucketClass } from "../catalog/classes/file-bucket.ts";
@@ -33,6 +33,24 @@ const readArchive: ArchiveReader = async (path) => {
   }
 };
 
+/** Export scratch folders older than a day are leftovers of a crash; they go at start. */
+function sweepScratch(dir: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const old = Date.now() - 24 * 3600 * 1000;
+  for (const n of names) {
+    const p = join(dir, n);
+    try {
+      if (n.startsWith("export-") && statSync(p).mtimeMs < old)
+        rmSync(p, { recursive: true, force: true });
+    } catch {}
+  }
+}
+
 export const extrasModule: Module = {
   name: "extras",
   description: "Lookup tables, file buckets, feature exports, identify, attachments, samples",
@@ -43,6 +61,7 @@ export const extrasModule: Module = {
     catalog.resources.onChange((ev) => {
       if (ev.kind === "delete") catalog.files.remove(`attachment/${ev.id}`);
     });
+    sweepScratch(catalog.files.path("tmp"));
     if (config.samples) {
       try {
         await loadSamples(catalog);
