@@ -4,6 +4,7 @@ import { CatalogError } from "./catalog/errors.ts";
 import { type Command, commandHelp, parseArgs, UsageError } from "./cli/args.ts";
 import { exportCommand } from "./cli/export.ts";
 import { importCommand } from "./cli/import.ts";
+import { seedCommand } from "./cli/seed.ts";
 import { serveCommand } from "./cli/serve.ts";
 import { userCommand } from "./cli/user.ts";
 import { ConfigError } from "./config.ts";
@@ -11,7 +12,13 @@ import { VERSION } from "./version.ts";
 
 const PROG = "gisd";
 
-export const commands: Command[] = [serveCommand, userCommand, importCommand, exportCommand];
+export const commands: Command[] = [
+  serveCommand,
+  userCommand,
+  importCommand,
+  exportCommand,
+  seedCommand,
+];
 
 function mainHelp(): string {
   const lines = [

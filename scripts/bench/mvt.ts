@@ -4,6 +4,11 @@
  *
  *   bun scripts/bench/mvt.ts [--features 1000000] [--pg postgres://…] [--no-pg] [--rounds 3]
  *                            [--keep DIR]   (reuse the generated layer files between runs)
+ *                            [--source bench|product]
+ *
+ * --source product reads through gisd's own LibsqlSource (src/geo/sources/libsql-source.ts,
+ * what vector_layer serves); --source bench (default) through a minimal reader of the same
+ * layout that fetches a tile's rows in one statement.
  *
  * The layer (seeded PRNG, so every run makes the same data): buildings (rotated rectangles
  * 8–40 m) and roads (wiggly polylines) clustered around 60 towns, plus points of interest, in a
@@ -27,6 +32,12 @@ import type {
   FieldDef,
   SourceInfo,
 } from "../../src/geo/sources/feature-source.ts";
+import {
+  bulkInsert,
+  createLayerTable,
+  type LayerTableSpec,
+  LibsqlSource,
+} from "../../src/geo/sources/libsql-source.ts";
 import { clip } from "../../src/geo/tiling/clip.ts";
 import { encode } from "../../src/geo/tiling/encode.ts";
 import { sizeOf } from "../../src/geo/tiling/index.ts";
@@ -46,6 +57,7 @@ const ROUNDS = Number(arg("rounds", "3"));
 const PG_URL = argv.includes("--no-pg")
   ? ""
   : arg("pg", process.env.PGBENCH_URL ?? "postgres://postgres@127.0.0.1:55432/postgres");
+const SOURCE = arg("source", "bench");
 const KEEP = argv.includes("--keep") ? arg("keep", "") : "";
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -239,6 +251,33 @@ async function loadLibsql(path: string): Promise<Client> {
   return db;
 }
 
+/** The same data through gisd's LibsqlSource (bulkInsert, triggers keep the R*Tree). */
+async function loadProduct(path: string): Promise<FeatureSource> {
+  const reuse = existsSync(path);
+  const db = createClient({ url: `file:${path}` });
+  const spec: LayerTableSpec = {
+    table: "layer_1",
+    srs: 3857,
+    geometryType: "POLYGON",
+    fields: FIELDS.map((f) => ({ ...f, column: f.keyname })),
+  };
+  const src = new LibsqlSource(db, spec);
+  if (reuse && (await src.count()) === N) return src;
+  await createLayerTable(db, spec);
+  await bulkInsert(
+    db,
+    spec,
+    (function* () {
+      for (const r of generate(N))
+        yield {
+          geom: r.geom,
+          fields: { name: r.name, kind: r.kind, height: r.height, flag: r.flag },
+        };
+    })(),
+  );
+  return src;
+}
+
 // ---- PostGIS side ----------------------------------------------------------------------
 
 async function loadPostgis(url: string): Promise<SQL> {
@@ -372,7 +411,7 @@ const fmt = (s: Stats) =>
   `${s.perSec.toFixed(1).padStart(9)} tiles/s  p50 ${s.p50.toFixed(1).padStart(8)} ms  p99 ${s.p99.toFixed(1).padStart(8)} ms  max ${(s.maxBytes / 1024).toFixed(0).padStart(6)} KB`;
 
 /** Encoder comparison: the direct protobuf writer against vt-pbf on the same z14 features. */
-async function encoderBench(src: BenchSource, tiles: TileCoord[]) {
+async function encoderBench(src: FeatureSource, tiles: TileCoord[]) {
   const vtpbf = (await import("vt-pbf" as string)).default as {
     fromGeojsonVt(
       layers: Record<string, unknown>,
@@ -427,9 +466,11 @@ const dir = KEEP || mkdtempSync(join(tmpdir(), "gisd-bench-mvt-"));
 mkdirSync(dir, { recursive: true });
 try {
   let t0 = performance.now();
-  const db = await loadLibsql(join(dir, "layer.db"));
-  log(`libSQL layer: ${N} features loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const source = new BenchSource(db);
+  const db = SOURCE === "product" ? undefined : await loadLibsql(join(dir, "layer.db"));
+  const source = db ? new BenchSource(db) : await loadProduct(join(dir, "product.db"));
+  log(
+    `libSQL layer (${SOURCE} reader): ${N} features loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   let pg: SQL | undefined;
   if (PG_URL) {
     t0 = performance.now();
@@ -478,7 +519,7 @@ try {
     }
   }
   process.stdout.write(`\n${lines.join("\n")}\n`);
-  db.close();
+  db?.close();
   await pg?.close();
 } finally {
   if (!KEEP) rmSync(dir, { recursive: true, force: true });

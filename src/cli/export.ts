@@ -10,6 +10,7 @@ import type { Catalog } from "../catalog/index.ts";
 import type { Command } from "./args.ts";
 import { UsageError } from "./args.ts";
 import { openLocalCatalog } from "./catalog-open.ts";
+import { pmtilesExport, pmtilesFlags } from "./export-pmtiles.ts";
 
 export interface ExportJob {
   catalog: Catalog;
@@ -54,6 +55,7 @@ function featureExport(format: string): ExportRunner {
 /** Output formats by name (case-insensitive lookup); vector formats come from the export table. */
 export const FORMATS: Record<string, ExportRunner> = {
   ...Object.fromEntries(Object.keys(EXPORT_FORMATS).map((f) => [f, featureExport(f)])),
+  pmtiles: pmtilesExport,
 };
 
 export const exportCommand: Command = {
@@ -72,6 +74,7 @@ export const exportCommand: Command = {
     { name: "encoding", value: "E", help: "Text encoding of Shapefile DBF output (default UTF-8)" },
     { name: "zip", help: "Zip the output (Shapefile output is always zipped)" },
     { name: "data", value: "DIR", help: "Data folder (GISD_DATA, default ./gisd-data)" },
+    ...pmtilesFlags,
   ],
   details: "Example:\n  gisd export --resource 12 --format GPKG --out roads.gpkg",
   async run({ flags }) {

@@ -86,6 +86,14 @@ function parseResources(v: string | undefined): number[] {
   });
 }
 
+/** Pure engines throw errors with a status hint (SrsError, GeometryError): keep them 4xx. */
+function geoError(err: unknown): never {
+  const status = (err as { status?: unknown }).status;
+  if (typeof status === "number" && status >= 400 && status < 500 && err instanceof Error)
+    throw new ValidationError(err.message);
+  throw err;
+}
+
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/"x" and "x" both match. */
 function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -118,7 +126,7 @@ export function mvtHandlers(app: AppContext, tiles: TileService) {
       Vary: "Accept-Encoding, Authorization, Cookie",
     };
     if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
-    const { data } = await tiles.tile(refs, tile, params, c.req.raw.signal);
+    const { data } = await tiles.tile(refs, tile, params, c.req.raw.signal).catch(geoError);
     if (!data) return c.body(null, 204, headers);
     headers["Content-Type"] = MVT_TYPE;
     if (/\bgzip\b/.test(c.req.header("accept-encoding") ?? "")) {

@@ -76,11 +76,15 @@ export async function listTiles(
   const seen = new Set<string>();
   const out: TileCoord[] = [];
   const add = (g: Exclude<Geometry, { type: "GeometryCollection" }>) => {
-    for (const [x, y, z] of tileCover.tiles(g, { min_zoom: zooms.min, max_zoom: zooms.max })) {
-      const k = `${z}/${x}/${y}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      out.push({ z, x, y });
+    // One call per zoom: with a range, tile-cover merges full quads into parents instead of
+    // listing every zoom.
+    for (let zoom = zooms.min; zoom <= zooms.max; zoom++) {
+      for (const [x, y, z] of tileCover.tiles(g, { min_zoom: zoom, max_zoom: zoom })) {
+        const k = `${z}/${x}/${y}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push({ z, x, y });
+      }
     }
   };
   if ((await source.count()) > COVER_FEATURES) {
