@@ -6,6 +6,7 @@ import core from "./0001_core.sql" with { type: "text" };
 import vectorLayer from "./0100_vector_layer.sql" with { type: "text" };
 import extras from "./0150_extras.sql" with { type: "text" };
 import styles from "./0200_styles.sql" with { type: "text" };
+import styleSldJson from "./0201_style_sld.sql" with { type: "text" };
 import rasterLayer from "./0250_raster_layer.sql" with { type: "text" };
 
 export interface Migration {
@@ -19,5 +20,6 @@ export const migrations: Migration[] = [
   { id: "0100_vector_layer", sql: vectorLayer },
   { id: "0150_extras", sql: extras },
   { id: "0200_styles", sql: styles },
+  { id: "0201_style_sld", sql: styleSldJson },
   { id: "0250_raster_layer", sql: rasterLayer },
 ];

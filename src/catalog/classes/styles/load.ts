@@ -3,6 +3,7 @@
  * (cached per resource id and version), the QML for GET /qml and the SLD body GeoServer serves.
  */
 import { defaultRasterStyle, defaultVectorStyle, type Style } from "../../../geo/style/model.ts";
+import { fromNgwSld } from "../../../geo/style/ngw-sld.ts";
 import { parseQml, writeQml } from "../../../geo/style/qml.ts";
 import { parseSld, writeSld } from "../../../geo/style/sld.ts";
 import { parseXmlSafe, XmlError } from "../../../geo/xml.ts";
@@ -81,7 +82,9 @@ async function buildStyle(deps: ClassDeps, row: ResourceRow): Promise<LoadedStyl
   if (!parent || layerId === null) throw new ResourceNotFound(row.parentId ?? row.id);
   const rec = await readStyleRecord(deps.client, row.id);
   let style: Style | undefined;
-  if (rec?.fileKey) {
+  if (rec?.format === "sld" && rec.sld) {
+    style = fromNgwSld(JSON.parse(rec.sld));
+  } else if (rec?.fileKey) {
     const bytes = await readStyleFile(deps.files, rec.fileKey);
     style = (rec.format === "sld_file" ? parseSld(bytes) : parseQml(bytes)).style;
   }

@@ -1,11 +1,13 @@
 /**
  * @module qgis_vector_style and qgis_raster_style (the nextgisweb_qgis plugin, reference/ngw.md
  * §3.6): a style made from an uploaded QML or SLD (detected by content), copied from another
- * style, or the default one. JSON `{"format", "sld": null, "svg_marker_library": null}`; the
+ * style, NGW's simple-style JSON (format "sld"), or the default one. JSON
+ * `{"format", "sld": {...}|null, "svg_marker_library": null}`; the
  * write-only keys are `file_upload` and `copy_from`.
  */
 import { statSync } from "node:fs";
 import type { Style, VectorStyle } from "../../../geo/style/model.ts";
+import { fromNgwSld, NgwSldError } from "../../../geo/style/ngw-sld.ts";
 import { HierarchyError, InsufficientPermissions, ValidationError } from "../../errors.ts";
 import type { ResourceRow } from "../../resource-row.ts";
 import { uploadIdOf } from "../../upload-copy.ts";
@@ -52,7 +54,8 @@ export function qgisStyleClass(kind: StyleKind): ResourceClass & {
 
     async serialize(ctx, row) {
       const rec = (await readStyleRecord(ctx.client, row.id)) ?? DEFAULT_RECORD;
-      const out: Record<string, unknown> = { format: rec.format, sld: null };
+      const sld = rec.format === "sld" && rec.sld ? JSON.parse(rec.sld) : null;
+      const out: Record<string, unknown> = { format: rec.format, sld };
       if (kind === "vector") out.svg_marker_library = null;
       return { [identity]: out };
     },
@@ -99,23 +102,25 @@ async function writeQgisStyle(
   const format = d.format;
   if (format !== undefined && (typeof format !== "string" || !FORMATS.has(format)))
     throw new ValidationError(`Unknown style format '${String(format)}'.`);
-  if (format === "sld")
-    throw new ValidationError(
-      "The 'sld' format (SLD as JSON) is not supported; upload an SLD file.",
-    );
   const hasFile = d.file_upload !== undefined && d.file_upload !== null;
   const hasCopy = d.copy_from !== undefined && d.copy_from !== null;
   if (hasFile && hasCopy)
     throw new ValidationError("'file_upload' and 'copy_from' cannot be used together.");
-  if (
-    !ctx.creating &&
-    (hasFile || hasCopy || format !== undefined) &&
-    !ctx.perms.has("resource.update")
-  )
-    throw new InsufficientPermissions(row.id, "resource", "update");
   const old = (await readStyleRecord(ctx.tx.raw, row.id)) ?? DEFAULT_RECORD;
+  // A client PUTting back the JSON it read ({"format": "qml_file", "sld": null, …}) changes
+  // nothing; only a new file, a copy or another format does.
+  const sldGiven = d.sld !== undefined && d.sld !== null;
+  if (!ctx.creating && !hasFile && !hasCopy && !sldGiven && (format ?? old.format) === old.format)
+    return;
+  if (!ctx.creating && !ctx.perms.has("resource.update"))
+    throw new InsufficientPermissions(row.id, "resource", "update");
   let rec: StyleRecord;
-  if (hasFile) {
+  if (format === "sld" || (format === undefined && sldGiven)) {
+    if (hasFile || hasCopy)
+      throw new ValidationError("The 'sld' format takes the style in 'sld', not a file.");
+    rec = fromSldJson(d.sld, kind);
+    if (old.fileKey) ctx.tx.afterCommit(() => ctx.files.remove(old.fileKey!));
+  } else if (hasFile) {
     rec = await fromUpload(ctx, row, d.file_upload, kind, old);
   } else if (hasCopy) {
     rec = await fromCopy(ctx, row, d.copy_from, old);
@@ -131,6 +136,24 @@ async function writeQgisStyle(
     throw new ValidationError(`The style file is '${rec.format}', not '${format}'.`);
   }
   await writeStyleRecord(ctx.tx.raw, row.id, rec);
+}
+
+/** NGW's "sld" format: the JSON is checked by converting it, then kept as sent. */
+function fromSldJson(value: unknown, kind: StyleKind): StyleRecord {
+  let style: Style;
+  try {
+    style = fromNgwSld(value);
+  } catch (err) {
+    if (err instanceof NgwSldError) throw new ValidationError(`Invalid 'sld': ${err.message}`);
+    throw err;
+  }
+  if (style.kind !== kind)
+    throw new ValidationError(
+      `The 'sld' style is a ${style.kind} style; a ${kind} style is needed.`,
+    );
+  const sld = JSON.stringify(value);
+  if (sld.length > MAX_STYLE_BYTES) throw new ValidationError("The 'sld' style is too large.");
+  return { format: "sld", fileKey: null, fileSize: null, xml: null, sld, warnings: [] };
 }
 
 async function fromUpload(

@@ -6,19 +6,21 @@ import { randomBytes } from "node:crypto";
 import type { FileStore } from "../../files.ts";
 import type { Executor, Tx } from "../../tx.ts";
 
-export type StyleFormat = "default" | "qml_file" | "sld_file" | "xml";
+export type StyleFormat = "default" | "qml_file" | "sld_file" | "sld" | "xml";
 
 export interface StyleRecord {
   format: StyleFormat;
   fileKey: string | null;
   fileSize: number | null;
   xml: string | null;
+  /** The NGW "sld" JSON (format "sld"), as text. */
+  sld?: string | null;
   warnings: string[];
 }
 
 export async function readStyleRecord(db: Executor, id: number): Promise<StyleRecord | undefined> {
   const r = await db.execute({
-    sql: "SELECT format, file_key, file_size, xml, warnings FROM style WHERE resource_id = ?",
+    sql: "SELECT format, file_key, file_size, xml, sld, warnings FROM style WHERE resource_id = ?",
     args: [id],
   });
   const row = r.rows[0];
@@ -34,18 +36,27 @@ export async function readStyleRecord(db: Executor, id: number): Promise<StyleRe
     fileKey: row.file_key === null ? null : String(row.file_key),
     fileSize: row.file_size === null ? null : Number(row.file_size),
     xml: row.xml === null ? null : String(row.xml),
+    sld: row.sld === null || row.sld === undefined ? null : String(row.sld),
     warnings,
   };
 }
 
 export async function writeStyleRecord(db: Executor, id: number, rec: StyleRecord): Promise<void> {
   await db.execute({
-    sql: `INSERT INTO style (resource_id, format, file_key, file_size, xml, warnings)
-          VALUES (?, ?, ?, ?, ?, ?)
+    sql: `INSERT INTO style (resource_id, format, file_key, file_size, xml, sld, warnings)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (resource_id) DO UPDATE SET format = excluded.format,
             file_key = excluded.file_key, file_size = excluded.file_size, xml = excluded.xml,
-            warnings = excluded.warnings`,
-    args: [id, rec.format, rec.fileKey, rec.fileSize, rec.xml, JSON.stringify(rec.warnings)],
+            sld = excluded.sld, warnings = excluded.warnings`,
+    args: [
+      id,
+      rec.format,
+      rec.fileKey,
+      rec.fileSize,
+      rec.xml,
+      rec.sld ?? null,
+      JSON.stringify(rec.warnings),
+    ],
   });
 }
 

@@ -192,6 +192,75 @@ describe("qgis_vector_style", () => {
     expect(after.style.kind === "vector" && after.style.renderer.type).toBe("single");
   });
 
+  test("NGW's simple-style JSON (format sld): stored as sent, drawn, validated", async () => {
+    const sld = {
+      rules: [
+        {
+          symbolizers: [
+            {
+              type: "point",
+              graphic: {
+                size: 10,
+                mark: { well_known_name: "circle", fill: { color: "#FF0000", opacity: 0.5 } },
+              },
+            },
+          ],
+        },
+        { symbolizers: [{ type: "text", field: "name", font_size: 12, halo: { radius: 2 } }] },
+      ],
+    };
+    const r = await createStyle("qgis_vector_style", layer, "json", { format: "sld", sld });
+    expect(r.status).toBe(201);
+    const g = await s.json(`/api/resource/${r.body.id}`, { auth: s.admin });
+    expect(g.body.qgis_vector_style).toEqual({ format: "sld", sld, svg_marker_library: null });
+    const loaded = await loadStyle(s.server.ctx.catalog.deps, await row(r.body.id));
+    expect(
+      loaded.style.kind === "vector" && loaded.style.rules.map((x) => x.symbolizers[0]),
+    ).toEqual([
+      {
+        kind: "marker",
+        shape: "circle",
+        size: 10,
+        fill: "#ff0000",
+        fillOpacity: 0.5,
+        stroke: null,
+        strokeOpacity: 1,
+        strokeWidth: 0,
+        rotation: 0,
+      },
+      expect.objectContaining({ kind: "label", field: "name", size: 12 }),
+    ]);
+    const qml = await s.fetch(`/api/resource/${r.body.id}/qml`, { auth: s.admin });
+    expect(await qml.text()).toContain('type="marker"');
+    for (const bad of [
+      { rules: [] },
+      { rules: [{ symbolizers: [{ type: "polygon", fill: { color: "red" } }] }] },
+      { rules: [{ symbolizers: [{ type: "line", stroke: { width: -1 } }] }] },
+      { rules: [{ symbolizers: [{ type: "blob" }] }] },
+      "not json",
+    ]) {
+      const b = await createStyle("qgis_vector_style", layer, "badjson", {
+        format: "sld",
+        sld: bad,
+      });
+      expect({ bad, status: b.status }).toEqual({ bad, status: 422 });
+    }
+  });
+
+  test("PUT of the JSON a client read back changes nothing", async () => {
+    const up = await uploadFile("categorized-points.qml");
+    const r = await createStyle("qgis_vector_style", layer, "rt", { file_upload: { id: up } });
+    const g = await s.json(`/api/resource/${r.body.id}`, { auth: s.admin });
+    const put = await s.json(`/api/resource/${r.body.id}`, {
+      method: "PUT",
+      auth: s.admin,
+      body: { qgis_vector_style: g.body.qgis_vector_style },
+    });
+    expect(put.status).toBe(200);
+    const qml = await s.fetch(`/api/resource/${r.body.id}/qml?original=require`, { auth: s.admin });
+    expect(await qml.text()).toBe(await Bun.file(`${FIX}/categorized-points.qml`).text());
+  });
+
   test("delete removes the stored files", async () => {
     const up = await uploadFile("categorized-points.qml");
     const r = await createStyle("qgis_vector_style", layer, "gone", { file_upload: { id: up } });
