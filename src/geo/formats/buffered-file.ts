@@ -33,3 +33,36 @@ export class BufferedFile {
     return this.fh.close();
   }
 }
+
+/** Sequential writes gathered into ~1 MiB blocks: one await per block instead of per record. */
+export class BufferedWriter {
+  private parts: Uint8Array[] = [];
+  private size = 0;
+  /** Bytes handed to write() so far (the file position of the next byte). */
+  position = 0;
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly block = 1 << 20,
+  ) {}
+
+  /** Queues bytes (copied); resolves at once unless a block is due. */
+  async write(bytes: Uint8Array): Promise<void> {
+    this.parts.push(bytes.slice());
+    this.size += bytes.length;
+    this.position += bytes.length;
+    if (this.size >= this.block) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    const all = new Uint8Array(this.size);
+    let o = 0;
+    for (const p of this.parts) {
+      all.set(p, o);
+      o += p.length;
+    }
+    this.parts = [];
+    this.size = 0;
+    await this.fh.write(all);
+  }
+}

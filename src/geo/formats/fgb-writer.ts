@@ -19,7 +19,7 @@ import type { HeaderMeta } from "flatgeobuf/lib/mjs/header-meta.js";
 import { calcTreeSize, generateLevelBounds } from "flatgeobuf/lib/mjs/packedrtree.js";
 import { type BBox, type Geometry, toMulti } from "../geometry/types.ts";
 import type { Feature, FieldDef, FieldType, SourceInfo } from "../sources/feature-source.ts";
-import { BufferedFile } from "./buffered-file.ts";
+import { BufferedFile, BufferedWriter } from "./buffered-file.ts";
 import { FormatError } from "./errors.ts";
 import { envelope } from "./geom-util.ts";
 
@@ -211,7 +211,8 @@ export async function writeFgb(
   };
   const spillPath = join(opts.tmpDir, "features.fgb.tmp");
   const path = join(opts.tmpDir, "export.fgb");
-  const spill = await open(spillPath, "w");
+  const spillFile = await open(spillPath, "w");
+  const spill = new BufferedWriter(spillFile);
   const boxes: number[] = [];
   const sizes: number[] = [];
   let indexable = true;
@@ -243,13 +244,15 @@ export async function writeFgb(
       await spill.write(bytes);
     }
   } finally {
-    await spill.close();
+    await spill.flush();
+    await spillFile.close();
   }
   const n = sizes.length;
   meta.featuresCount = n;
   meta.indexNodeSize = indexable && n > 0 ? FGB_NODE_SIZE : 0;
   const header = buildHeader(meta, opts.layerName, info.geometryType.endsWith("Z"), opts.srs, ext);
-  const out = await open(path, "w");
+  const outFile = await open(path, "w");
+  const out = new BufferedWriter(outFile);
   const src = await BufferedFile.open(spillPath, 64 * 1024);
   try {
     await out.write(MAGIC);
@@ -274,10 +277,11 @@ export async function writeFgb(
       order.sort((a, b) => key[a]! - key[b]!);
       await out.write(buildTree(order, boxes, sizes, meta.indexNodeSize));
     } else order = [...Array(n).keys()];
-    for (const i of order) await out.write((await src.read(starts[i]!, sizes[i]!)).slice());
+    for (const i of order) await out.write(await src.read(starts[i]!, sizes[i]!));
+    await out.flush();
   } finally {
     await src.close();
-    await out.close();
+    await outFile.close();
     await rm(spillPath, { force: true });
   }
   return path;

@@ -15,6 +15,7 @@ import type {
   SourceInfo,
 } from "../sources/feature-source.ts";
 import { srsWkt } from "../srs/index.ts";
+import { BufferedWriter } from "./buffered-file.ts";
 import { FormatError } from "./errors.ts";
 import { encodeText, normalizeEncoding } from "./text-decode.ts";
 
@@ -108,11 +109,13 @@ function cell(v: FieldValue, c: DbfCol, encoding: string): Uint8Array {
   if (c.type === "D") s = String(v).replace(/-/g, "");
   else if (c.type === "L") s = v ? "T" : "F";
   else if (c.type === "N") {
-    s = c.decimals > 0 ? (v as number).toPrecision(15).replace(/\.?0+$/, "") : String(v);
+    s = c.decimals > 0 ? (v as number).toPrecision(15) : String(v);
+    if (!s.includes("e") && s.includes(".")) s = s.replace(/\.?0+$/, "");
     if (s.length > c.length) s = (v as number).toExponential(c.length - 8);
-    return out
-      .fill(0x20)
-      .map((_, i) => (i < c.length - s.length ? 0x20 : s.charCodeAt(i - (c.length - s.length))));
+    // Numbers are right-aligned in their width, as dBASE expects.
+    const pad = c.length - s.length;
+    for (let i = 0; i < s.length; i++) out[pad + i] = s.charCodeAt(i);
+    return out;
   } else s = typeof v === "object" ? JSON.stringify(v) : String(v);
   const bytes = encodeText(s, encoding);
   // Cut at the width without splitting a UTF-8 sequence.
@@ -257,11 +260,14 @@ export async function writeShapefile(
   const family = FAMILY[info.geometryType.replace(/Z$/, "")] ?? 0;
   const z = info.geometryType.endsWith("Z");
   const handles: FileHandle[] = [];
-  const dbf = await open(`${base}.dbf`, "w");
-  handles.push(dbf);
-  const shp = spatial ? await open(`${base}.shp`, "w") : null;
-  const shx = spatial ? await open(`${base}.shx`, "w") : null;
-  if (shp && shx) handles.push(shp, shx);
+  const dbfFile = await open(`${base}.dbf`, "w");
+  handles.push(dbfFile);
+  const shpFile = spatial ? await open(`${base}.shp`, "w") : null;
+  const shxFile = spatial ? await open(`${base}.shx`, "w") : null;
+  if (shpFile && shxFile) handles.push(shpFile, shxFile);
+  const dbf = new BufferedWriter(dbfFile);
+  const shp = shpFile ? new BufferedWriter(shpFile) : null;
+  const shx = shxFile ? new BufferedWriter(shxFile) : null;
   try {
     await dbf.write(dbfHeader(cols, 0, LDID_OF[encoding] ?? 0));
     if (shp && shx) {
@@ -304,11 +310,15 @@ export async function writeShapefile(
       count++;
     }
     await dbf.write(new Uint8Array([0x1a]));
-    await dbf.write(dbfHeader(cols, count, LDID_OF[encoding] ?? 0), 0, undefined, 0);
-    if (shp && shx) {
+    await dbf.flush();
+    await shp?.flush();
+    await shx?.flush();
+    // Headers last: they carry the record count, the file length and the extent.
+    await dbfFile.write(dbfHeader(cols, count, LDID_OF[encoding] ?? 0), 0, undefined, 0);
+    if (shpFile && shxFile) {
       const type = family + (z ? 10 : 0);
-      await shp.write(shpHeader(shpPos, type, ext), 0, 100, 0);
-      await shx.write(shpHeader(100 + 8 * count, type, ext), 0, 100, 0);
+      await shpFile.write(shpHeader(shpPos, type, ext), 0, 100, 0);
+      await shxFile.write(shpHeader(100 + 8 * count, type, ext), 0, 100, 0);
       // No WKT known for the code: GDAL too writes no .prj then.
       const prj = opts.srs > 0 ? srsWkt(opts.srs) : null;
       if (prj) await writeFile(`${base}.prj`, prj);

@@ -75,8 +75,10 @@ export function decodeBytes(bytes: Uint8Array, encoding: string): string {
   return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), encoding);
 }
 
+const utf8Encoder = new TextEncoder();
+
 /** Encodes a string in `encoding` (for DBF/CSV writers). */
 export function encodeText(s: string, encoding: string): Uint8Array {
-  if (encoding === "utf-8") return new TextEncoder().encode(s);
+  if (encoding === "utf-8") return utf8Encoder.encode(s);
   return iconv.encode(s, encoding);
 }
