@@ -80,10 +80,12 @@ function parseResources(v: string | undefined): number[] {
   if (ids.length === 0) throw new ValidationError("Parameter 'resource' is required.");
   if (ids.length > MAX_LAYERS)
     throw new ValidationError(`At most ${MAX_LAYERS} resources per tile.`);
-  return ids.map((s) => {
+  const out = ids.map((s) => {
     if (!/^\d{1,15}$/.test(s.trim())) throw new ValidationError(`Invalid resource id '${s}'.`);
     return Number(s);
   });
+  // A repeated id would give two layers of the same name, which MVT forbids.
+  return [...new Set(out)];
 }
 
 /** Pure engines throw errors with a status hint (SrsError, GeometryError): keep them 4xx. */
