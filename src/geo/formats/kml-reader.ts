@@ -13,8 +13,11 @@ import { GeometryTypeInference } from "./geom-util.ts";
 import { coerceValue, FieldInference } from "./infer.ts";
 import type { FeatureReadOptions, ReadFeature, VectorReader } from "./source.ts";
 
-/** KML is read whole; larger files should come as GeoPackage or FlatGeobuf. */
-export const MAX_KML_BYTES = 200 * 1024 * 1024;
+/**
+ * KML is read whole and fast-xml-parser manages ~3 MB/s here, so the cap keeps a worst case
+ * under half a minute; larger data should come as GeoPackage or FlatGeobuf.
+ */
+export const MAX_KML_BYTES = 64 * 1024 * 1024;
 
 type Node = Record<string, unknown>;
 const ARRAYS = new Set([

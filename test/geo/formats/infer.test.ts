@@ -271,3 +271,14 @@ test("FlatGeobuf: Z and the layer name come from the header", async () => {
     ],
   });
 });
+
+test("KMZ (a zip holding doc.kml) is read like KML", async () => {
+  const { zipSync } = await import("fflate");
+  const kml = await readFile(join(FIX, "cities.kml"));
+  const r = await openVectorFile(await file("cities.kmz", zipSync({ "doc.kml": kml })), {
+    tmpDir: dir,
+  });
+  expect(r.format).toBe("KML");
+  expect((await collect(r)).length).toBe(40);
+  await r.close();
+});
