@@ -10,6 +10,7 @@ import { geoserverModule } from "./modules/geoserver.ts";
 import { mvtModule } from "./modules/mvt.ts";
 import { renderModule } from "./modules/render.ts";
 import { stylesModule } from "./modules/styles.ts";
+import { vectorLayerModule } from "./modules/vector-layer.ts";
 
 export interface Module {
   name: string;
@@ -20,4 +21,11 @@ export interface Module {
   start?(ctx: AppContext): Promise<void>;
 }
 
-export const modules: Module[] = [extrasModule, geoserverModule, renderModule, stylesModule];
+export const modules: Module[] = [
+  vectorLayerModule,
+  extrasModule,
+  geoserverModule,
+  mvtModule,
+  renderModule,
+  stylesModule,
+];

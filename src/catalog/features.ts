@@ -8,7 +8,13 @@ import type { FeatureSource, FieldType } from "../geo/sources/feature-source.ts"
 import { type EditableSource, isEditable } from "../geo/sources/feature-source.ts";
 import type { Actor } from "./acl.ts";
 import type { ResourceClass } from "./classes/registry.ts";
-import { Forbidden, ResourceNotFound } from "./errors.ts";
+import {
+  CatalogError,
+  FeatureNotFound,
+  Forbidden,
+  ResourceNotFound,
+  ValidationError,
+} from "./errors.ts";
 import {
   dropFeatureExtensions,
   readFeatureExtensions,
@@ -44,6 +50,22 @@ export interface EditContext {
   layer: OpenLayer;
   source: EditableSource;
   tx: Tx;
+}
+
+/**
+ * Engine errors (bad geometry, bad value, unknown field, missing feature) carry a status hint
+ * but are not catalog errors; this turns them into the catalog's, so no face answers 500.
+ */
+export function domainError(err: unknown, resourceId: number): unknown {
+  if (err instanceof CatalogError || !(err instanceof Error)) return err;
+  const status = (err as { status?: unknown }).status;
+  if (status === 404) {
+    const id = (err as { id?: unknown }).id;
+    return new FeatureNotFound(resourceId, typeof id === "number" ? id : "?");
+  }
+  if (typeof status === "number" && status >= 400 && status < 500)
+    return new ValidationError(err.message);
+  return err;
 }
 
 export type FeatureExtensionValues = Map<number, Record<string, unknown>>;
@@ -115,7 +137,7 @@ export class FeatureLayers {
    */
   async edit<T>(actor: Actor, id: number, fn: (ctx: EditContext) => Promise<T>): Promise<T> {
     const { row, perms, cls } = await this.resolve(actor, id, "data.write");
-    return withTx(this.catalog.database.client, async (tx) => {
+    const run = withTx(this.catalog.database.client, async (tx) => {
       const source = await cls.featureSource!(this.catalog.deps, row, tx);
       if (!isEditable(source)) throw new Forbidden(`Resource ${id} is read-only.`);
       const layer = await this.assemble(actor, row, perms, cls, source);
@@ -123,6 +145,31 @@ export class FeatureLayers {
       await this.catalog.resources.touchData(tx, id);
       return out;
     });
+    return run.catch((err) => {
+      throw domainError(err, id);
+    });
+  }
+
+  /**
+   * The data extent of any layer (IBboxLayer: feature layers and classes with `bbox`, e.g.
+   * rasters) in its own SRS, for /extent; null when it has no data. Needs data.read.
+   */
+  async layerBBox(
+    actor: Actor,
+    id: number,
+  ): Promise<{ bbox: [number, number, number, number]; srs: number } | null> {
+    const { row, perms } = await this.catalog.resources.open(actor, id);
+    const cls = this.catalog.classes.get(row.cls);
+    if (cls?.bbox) {
+      demand(perms, id, "data.read");
+      return cls.bbox(this.catalog.deps, row);
+    }
+    if (!cls?.featureSource || !cls.interfaces.includes("IFeatureLayer"))
+      throw new ResourceNotFound(id);
+    demand(perms, id, "data.read");
+    const source = await cls.featureSource(this.catalog.deps, row);
+    const bbox = await source.extent();
+    return bbox ? { bbox, srs: (await source.info()).srs } : null;
   }
 
   readExtensions(layer: OpenLayer, fids: number[], names: readonly string[]) {

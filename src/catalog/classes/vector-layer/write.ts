@@ -1,0 +1,109 @@
+/**
+ * @module vector_layer create and update (reference/ngw.md §3.3, §3.4, §3.9): an empty layer from
+ * `fields` + `geometry_type` + `srs` as GDAL sends it, or an import from an upload (`source`);
+ * on update the field editor, `delete_all_features` and re-import. `vector_layer.fields` on update
+ * is ignored as NGW does, so GDAL's re-PUT of its whole create JSON never fails.
+ */
+import { GEOMETRY_TYPES, type GeometryType } from "../../../geo/geometry/types.ts";
+import { isEditable } from "../../../geo/sources/feature-source.ts";
+import { LibsqlSource } from "../../../geo/sources/libsql-source.ts";
+import { hasSrs } from "../../../geo/srs/index.ts";
+import { ValidationError } from "../../errors.ts";
+import { dropFeatureExtensions } from "../../feature-extensions.ts";
+import type { ResourceRow } from "../../resource-row.ts";
+import { demand } from "../../resources.ts";
+import type { WriteContext } from "../registry.ts";
+import { editFields } from "./fields.ts";
+import { type ImportOptions, importVectorFile, parseImportOptions } from "./import.ts";
+import { createLayer, dropLayer, loadLayer, parseNewField, specOf } from "./store.ts";
+
+type Body = Record<string, unknown>;
+
+function objOf(v: unknown, what: string): Body {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== "object" || Array.isArray(v))
+    throw new ValidationError(`'${what}' must be an object.`);
+  return v as Body;
+}
+
+/** `srs` as {"id": N} (GDAL, NGW) or a bare number; undefined when absent. */
+export function parseSrs(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const id = typeof v === "object" ? (v as { id?: unknown }).id : v;
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0)
+    throw new ValidationError(`'srs' must be {"id": <EPSG code>}.`);
+  if (!hasSrs(id)) throw new ValidationError(`Unknown spatial reference system: EPSG:${id}.`);
+  return id;
+}
+
+function parseGeometryType(v: unknown): GeometryType {
+  if (typeof v !== "string" || !GEOMETRY_TYPES.includes(v as GeometryType))
+    throw new ValidationError(`'geometry_type' must be one of ${GEOMETRY_TYPES.join(", ")}.`);
+  return v as GeometryType;
+}
+
+async function importFromUpload(
+  ctx: WriteContext,
+  row: ResourceRow,
+  vl: Body,
+  srs: number,
+): Promise<void> {
+  const ref = objOf(vl.source, "vector_layer.source");
+  if (typeof ref.id !== "string")
+    throw new ValidationError(`'source' must be {"id": <upload id>}.`);
+  const { path, row: upload } = await ctx.uploads.path(ref.id);
+  const opts: ImportOptions = {
+    ...parseImportOptions(vl),
+    srs,
+    fileName: upload.name ?? undefined,
+  };
+  await importVectorFile(ctx, ctx.tx, row, path, opts, ctx.progress);
+}
+
+export async function createVectorLayer(ctx: WriteContext, row: ResourceRow, body: Body) {
+  const vl = objOf(body.vector_layer, "vector_layer");
+  const fl = objOf(body.feature_layer, "feature_layer");
+  const srs = parseSrs(vl.srs) ?? 3857;
+  if (vl.source !== undefined && vl.source !== null) {
+    demand(ctx.perms, row.id, "data.write", true);
+    return importFromUpload(ctx, row, vl, srs);
+  }
+  if (vl.geometry_type === undefined)
+    throw new ValidationError("The 'geometry_type' attribute is required.");
+  const geometryType = parseGeometryType(vl.geometry_type);
+  const list = vl.fields ?? fl.fields ?? [];
+  if (!Array.isArray(list)) throw new ValidationError("'fields' must be a list.");
+  const fields = list.map((f, i) => parseNewField(f, i));
+  await createLayer(ctx.tx, row.id, geometryType === "NONE" ? null : srs, geometryType, fields);
+}
+
+export async function updateVectorLayer(ctx: WriteContext, row: ResourceRow, body: Body) {
+  const vl = objOf(body.vector_layer, "vector_layer");
+  const fl = objOf(body.feature_layer, "feature_layer");
+  let layer = await loadLayer(ctx.tx.db, row.id);
+  if (!layer) throw new ValidationError(`Vector layer ${row.id} has no data table.`);
+  if (vl.source !== undefined && vl.source !== null) {
+    demand(ctx.perms, row.id, "data.write", true);
+    const srs = parseSrs(vl.srs) ?? layer.meta.srs ?? 3857;
+    await dropFeatureExtensions(ctx, ctx.tx, row, "all");
+    await dropLayer(ctx.tx, row.id);
+    return importFromUpload(ctx, row, vl, srs);
+  }
+  // GDAL re-sends geometry_type and srs unchanged; only a real change is refused.
+  if (vl.geometry_type !== undefined && vl.geometry_type !== layer.meta.geometryType)
+    throw new ValidationError("Changing the geometry type of a vector layer is not supported.");
+  const srs = parseSrs(vl.srs);
+  if (srs !== undefined && layer.meta.srs !== null && srs !== layer.meta.srs)
+    throw new ValidationError("Changing the SRS of a vector layer is not supported.");
+  if (fl.fields !== undefined) {
+    demand(ctx.perms, row.id, "datastruct.write", true);
+    await editFields(ctx.tx, layer, fl.fields);
+    layer = (await loadLayer(ctx.tx.db, row.id))!;
+  }
+  if (vl.delete_all_features === true) {
+    demand(ctx.perms, row.id, "data.write", true);
+    const src = new LibsqlSource(ctx.tx.raw, specOf(layer));
+    if (isEditable(src)) await src.deleteAll();
+    await dropFeatureExtensions(ctx, ctx.tx, row, "all");
+  }
+}
