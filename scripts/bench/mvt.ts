@@ -1,14 +1,16 @@
 #!/usr/bin/env bun
+import { Database, type Statement } from "bun:sqlite";
 /**
  * @module MVT benchmark: gisd's tiler against PostGIS ST_AsMVT on the same generated layer.
  *
  *   bun scripts/bench/mvt.ts [--features 1000000] [--pg postgres://…] [--no-pg] [--rounds 3]
  *                            [--keep DIR]   (reuse the generated layer files between runs)
- *                            [--source bench|product]
+ *                            [--source bench|product|sqlite]
  *
  * --source product reads through gisd's own LibsqlSource (src/geo/sources/libsql-source.ts,
  * what vector_layer serves); --source bench (default) through a minimal reader of the same
- * layout that fetches a tile's rows in one statement.
+ * layout that fetches a tile's rows in one statement; --source sqlite is that reader on
+ * bun:sqlite instead of @libsql/client (not what gisd ships: it shows the row reader's share).
  *
  * The layer (seeded PRNG, so every run makes the same data): buildings (rotated rectangles
  * 8–40 m) and roads (wiggly polylines) clustered around 60 towns, plus points of interest, in a
@@ -219,6 +221,35 @@ class BenchSource implements FeatureSource {
       await this.db.execute("SELECT min(minx) a, min(miny) b, max(maxx) c, max(maxy) d FROM f_idx")
     ).rows[0]!;
     return [Number(r.a), Number(r.b), Number(r.c), Number(r.d)];
+  }
+}
+
+/** BenchSource's queries through bun:sqlite (read-only) on the same file. */
+class SqliteSource extends BenchSource {
+  private readonly bbox: Statement;
+  constructor(db: Client, path: string) {
+    super(db);
+    this.bbox = new Database(path, { readonly: true }).prepare(
+      "SELECT f.id, f.geom, f.name, f.kind, f.height, f.flag FROM f_idx r JOIN f ON f.id = r.id WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?",
+    );
+  }
+  override async *query(q: FeatureQuery = {}): AsyncIterable<Feature> {
+    if (!q.bbox) {
+      yield* super.query(q);
+      return;
+    }
+    const rows = this.bbox.values(q.bbox[2], q.bbox[0], q.bbox[3], q.bbox[1]);
+    for (const r of rows)
+      yield {
+        id: r[0] as number,
+        geom: decodeWkb(r[1] as Uint8Array),
+        fields: {
+          name: r[2] as string,
+          kind: r[3] as number,
+          height: r[4] as number,
+          flag: r[5] === 1,
+        },
+      };
   }
 }
 
@@ -467,7 +498,11 @@ mkdirSync(dir, { recursive: true });
 try {
   let t0 = performance.now();
   const db = SOURCE === "product" ? undefined : await loadLibsql(join(dir, "layer.db"));
-  const source = db ? new BenchSource(db) : await loadProduct(join(dir, "product.db"));
+  const source = !db
+    ? await loadProduct(join(dir, "product.db"))
+    : SOURCE === "sqlite"
+      ? new SqliteSource(db, join(dir, "layer.db"))
+      : new BenchSource(db);
   log(
     `libSQL layer (${SOURCE} reader): ${N} features loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
