@@ -19,6 +19,7 @@ import { Database, type Statement } from "bun:sqlite";
  * a GiST index (scripts/bench/setup-postgis.sh starts one on 127.0.0.1:55432). Fixed tile lists
  * at z2, z8 and z14 run cold (tile cache emptied before each round; the per-version overview is
  * built once beforehand and its time is printed) and warm, with 1 and 2 concurrent clients.
+ * One file over 400 lines on purpose: a benchmark is read, checked and run as a whole.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
