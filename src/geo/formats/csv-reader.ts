@@ -120,6 +120,7 @@ function layout(header: string[], opts: ReadOptions): Layout {
   for (const i of attrs) {
     const name = header[i]!;
     if (name.trim() === "") throw new FormatError(`CSV column ${i + 1} has no name`);
+    if (name === "__proto__") throw new FormatError(`CSV column name "${name}" is not allowed`);
     if (seen.has(name)) throw new FormatError(`CSV column name "${name}" is repeated`);
     seen.add(name);
   }

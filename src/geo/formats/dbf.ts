@@ -84,7 +84,7 @@ export async function readDbfHeader(f: BufferedFile, encoding: string | null): P
     const type = String.fromCharCode(desc[p + 11]!).toUpperCase();
     const length = desc[p + 16]!;
     const decimals = desc[p + 17]!;
-    let name = keyname || `field_${fields.length + 1}`;
+    let name = keyname && keyname !== "__proto__" ? keyname : `field_${fields.length + 1}`;
     while (names.has(name)) name = `${name}_`;
     names.add(name);
     fields.push({

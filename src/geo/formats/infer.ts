@@ -104,6 +104,8 @@ export class FieldInference {
 
   add(props: Record<string, unknown>): void {
     for (const key of Object.keys(props)) {
+      // Assigning "__proto__" on the plain value objects would replace their prototype.
+      if (key === "__proto__") continue;
       const t = typeOfValue(props[key], this.fromText);
       this.types.set(key, mergeTypes(this.types.get(key) ?? null, t));
     }

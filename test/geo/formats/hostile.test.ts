@@ -277,3 +277,12 @@ describe("truncated binary files", () => {
     await r.close();
   });
 });
+
+test('a "__proto__" property is dropped, not turned into a prototype', async () => {
+  const text = '{"type":"Feature","properties":{"__proto__":{"polluted":1},"a":1},"geometry":null}';
+  const r = await openVectorFile(await file("proto.geojson", text));
+  expect(r.info.fields.map((f) => f.keyname)).toEqual(["a"]);
+  const [f] = await collect(r);
+  expect(Object.getPrototypeOf(f!.fields)).toBe(Object.prototype);
+  expect(f!.fields).toEqual({ a: 1 });
+});
