@@ -65,7 +65,9 @@ export function attachmentHandlers(app: AppContext) {
       const size = c.req.query("size") ?? "";
       const crop = parseBool(c.req.query("crop"), "crop", false);
       const img = await att.image(c.get("actor"), ...ids(c), size, crop);
-      return new Response(new Blob([img.bytes as BlobPart]), { headers: { "Content-Type": img.mimeType } });
+      return new Response(new Blob([img.bytes as BlobPart]), {
+        headers: { "Content-Type": img.mimeType },
+      });
     },
   };
 }

@@ -100,7 +100,9 @@ describe("exports", () => {
     expect(want.length).toBeGreaterThan(10);
     expect(got).toEqual(want);
     const il = await get(`/api/resource/${layer}/export?format=GeoJSON&zipped=false&ilike=MOSC`);
-    const props = JSON.parse(new TextDecoder().decode(il.bytes)).features.map((f: any) => f.properties);
+    const props = JSON.parse(new TextDecoder().decode(il.bytes)).features.map(
+      (f: any) => f.properties,
+    );
     expect(props.map((p: any) => p.name)).toContain("Moscow");
     // ilike searches every text field: "Europe/Moscow" in timezone matches too.
     const hit = (p: any) => Object.values(p).some((v) => typeof v === "string" && /mosc/i.test(v));
