@@ -13,6 +13,7 @@ import { dropFeatureExtensions } from "../../feature-extensions.ts";
 import type { ResourceRow } from "../../resource-row.ts";
 import { demand } from "../../resources.ts";
 import type { WriteContext } from "../registry.ts";
+import { copyFromLayer } from "./copy.ts";
 import { editFields } from "./fields.ts";
 import { type ImportOptions, importVectorFile, parseImportOptions } from "./import.ts";
 import { createLayer, dropLayer, loadLayer, parseNewField, specOf } from "./store.ts";
@@ -67,6 +68,10 @@ export async function createVectorLayer(ctx: WriteContext, row: ResourceRow, bod
   if (vl.source !== undefined && vl.source !== null) {
     demand(ctx.perms, row.id, "data.write", true);
     return importFromUpload(ctx, row, vl, srs);
+  }
+  if (vl.feature_layer !== undefined && vl.feature_layer !== null) {
+    demand(ctx.perms, row.id, "data.write", true);
+    return copyFromLayer(ctx, row, vl.feature_layer);
   }
   if (vl.geometry_type === undefined)
     throw new ValidationError("The 'geometry_type' attribute is required.");

@@ -167,3 +167,44 @@ describe("bad files are a 422 and write nothing", () => {
     expect((await features(r.body.id)).map((f) => f.fields.a)).toEqual([1]);
   });
 });
+
+describe("other ways to fill a layer", () => {
+  test("vector_layer.feature_layer copies another layer with ids and field metadata", async () => {
+    const src = await importFile("cities.gpkg", "copy source");
+    const r = await s.json("/api/resource/", {
+      method: "POST",
+      auth: s.admin,
+      body: {
+        resource: { cls: "vector_layer", parent: { id: group }, display_name: "copy" },
+        vector_layer: { feature_layer: { resource: { id: src.body.id } } },
+      },
+    });
+    expect(r.status).toBe(201);
+    const a = await features(src.body.id);
+    const b = await features(r.body.id);
+    expect(b).toEqual(a);
+    const bad = await s.json("/api/resource/", {
+      method: "POST",
+      auth: s.admin,
+      body: {
+        resource: { cls: "vector_layer", parent: { id: group }, display_name: "bad copy" },
+        vector_layer: { feature_layer: { resource: { id: group } } },
+      },
+    });
+    expect(bad.status).toBe(422);
+  });
+
+  test("a source on update replaces fields and features", async () => {
+    const r = await importFile("countries.gpkg", "replaced");
+    const source = await upload("cities.csv");
+    const u = await s.json(`/api/resource/${r.body.id}`, {
+      method: "PUT",
+      auth: s.admin,
+      body: { vector_layer: { source } },
+    });
+    expect(u.status).toBe(200);
+    const doc = (await s.json(`/api/resource/${r.body.id}`, { auth: s.admin })).body;
+    expect(doc.vector_layer.geometry_type).toBe("POINT");
+    expect((await features(r.body.id)).length).toBe(SOURCE.length);
+  });
+});
