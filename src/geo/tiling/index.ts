@@ -7,6 +7,7 @@
 import type { Feature as GeoJsonFeature } from "geojson";
 import GeoJSONVT from "geojson-vt";
 import type { FeatureSource, SourceInfo } from "../sources/feature-source.ts";
+import { transformer } from "../srs/index.ts";
 import { simplify } from "./simplify.ts";
 import { mapGeometry, type PointFn } from "./srs.ts";
 import type { TileCoord } from "./tile.ts";
@@ -31,10 +32,9 @@ export class LayerIndex {
     opts: TileOptions,
     signal?: AbortSignal,
   ): Promise<LayerIndex> {
-    if (info.srs !== 3857 && info.srs !== 4326)
-      throw new RangeError(`EPSG:${info.srs} is not supported by the tile index.`);
     // geojson-vt takes lon/lat and projects to Mercator itself.
-    const fn = info.srs === 3857 ? toLonLat : null;
+    const fn =
+      info.srs === 4326 ? null : info.srs === 3857 ? toLonLat : transformer(info.srs, 4326);
     const features: GeoJsonFeature[] = [];
     for await (const f of source.query({ signal })) {
       if (!f.geom) continue;

@@ -8,6 +8,7 @@ import { gzipSync } from "node:zlib";
 import tileCover from "@mapbox/tile-cover";
 import { bboxOf } from "../geometry/bbox.ts";
 import type { BBox, Geometry, Polygon } from "../geometry/types.ts";
+import { transformer } from "../srs/index.ts";
 import { PmtilesWriter, sortByTileId } from "./pmtiles.ts";
 import type { LayerRef, TileService } from "./service.ts";
 import { bboxToLonLat, mapGeometry } from "./srs.ts";
@@ -90,7 +91,8 @@ export async function listTiles(
   if ((await source.count()) > COVER_FEATURES) {
     add(boxPolygon(clipBox(extent, within) ?? extent));
   } else {
-    const toLonLat = info.srs === 3857 ? mercToLonLat : null;
+    const toLonLat =
+      info.srs === 4326 ? null : info.srs === 3857 ? mercToLonLat : transformer(info.srs, 4326);
     for await (const f of source.query({})) {
       if (!f.geom) continue;
       const g = toLonLat ? mapGeometry(f.geom, toLonLat) : f.geom;

@@ -2,9 +2,10 @@
  * @module The tile pipeline's view of coordinate systems: tile boxes go from EPSG:3857 into the
  * source's SRS for the query, geometries come back to 3857. 3857 and 4326 are done here with
  * closed formulas (the common cases, no proj4 on the hot path); other SRSs go through the shared
- * SRS engine.
+ * SRS engine (src/geo/srs), which throws SrsError (a 4xx hint) for codes it does not know.
  */
 import type { BBox, Geometry, Position } from "../geometry/types.ts";
+import { reprojectBBox, transformer } from "../srs/index.ts";
 import { WORLD_HALF } from "./tile.ts";
 
 const R = 6378137;
@@ -22,16 +23,11 @@ function mercToLonLat(p: Position): Position {
   return [p[0]! / R / D2R, (2 * Math.atan(Math.exp(p[1]! / R)) - Math.PI / 2) / D2R];
 }
 
-/** Whether the tiler can handle this SRS. */
-export function supported(srs: number): boolean {
-  return srs === 3857 || srs === 4326;
-}
-
 /** Maps positions of `srs` into 3857; null for 3857 itself (nothing to do). */
 export function toMercator(srs: number): PointFn | null {
   if (srs === 3857) return null;
   if (srs === 4326) return lonLatToMerc;
-  throw new RangeError(`EPSG:${srs} is not supported by the tiler.`);
+  return transformer(srs, 3857);
 }
 
 /** The source-SRS box that covers a 3857 box (for the bbox prefilter). */
@@ -44,11 +40,12 @@ export function bboxFromMercator(b: BBox, srs: number): BBox {
     // At the poles of the Mercator square, widen to the pole so nothing beyond it is missed.
     return [lo[0]!, b[1] <= -WORLD_HALF ? -90 : lo[1]!, hi[0]!, b[3] >= WORLD_HALF ? 90 : hi[1]!];
   }
-  throw new RangeError(`EPSG:${srs} is not supported by the tiler.`);
+  return reprojectBBox(b, 3857, srs);
 }
 
 /** The 3857 box of a box in `srs`. */
 export function bboxToMercator(b: BBox, srs: number): BBox {
+  if (srs !== 3857 && srs !== 4326) return reprojectBBox(b, srs, 3857);
   const fn = toMercator(srs);
   if (!fn) return b;
   const lo = fn([b[0], b[1]]);
