@@ -9,6 +9,7 @@ import { bboxToPolygon } from "../../../src/geo/geometry/bbox.ts";
 import { geometryIntersects } from "../../../src/geo/geometry/intersects.ts";
 import type { Geometry } from "../../../src/geo/geometry/types.ts";
 import type { Feature, FieldDef } from "../../../src/geo/sources/feature-source.ts";
+import { transformer } from "../../../src/geo/srs/index.ts";
 import { LayerIndex } from "../../../src/geo/tiling/index.ts";
 import { renderTile } from "../../../src/geo/tiling/mvt.ts";
 import { mapGeometry } from "../../../src/geo/tiling/srs.ts";
@@ -143,6 +144,27 @@ describe("renderTile", () => {
       [{ ...layer, source: src4326, info: { ...layer.info, srs: 4326 } }],
       t,
       { buffer: 0, simplification: 0 },
+    );
+    const ids = (d: Uint8Array | null) =>
+      decode(d!)
+        ["ngw:7"]!.map((f) => f.id)
+        .sort();
+    expect(ids(b.data)).toEqual(ids(a.data));
+  });
+
+  test("a UTM (EPSG:32637) source goes through the SRS engine and gives the same tile", async () => {
+    const toUtm = transformer(3857, 32637);
+    const utm = features.map((f) => ({ ...f, geom: mapGeometry(f.geom!, toUtm) }));
+    const src = new ArraySource(utm, 32637, FIELDS);
+    const t = tiles[1]!;
+    const a = await renderTile([layer], t, { buffer: 0, simplification: 0 });
+    const b = await renderTile(
+      [{ ...layer, source: src, info: { ...layer.info, srs: 32637 } }],
+      t,
+      {
+        buffer: 0,
+        simplification: 0,
+      },
     );
     const ids = (d: Uint8Array | null) =>
       decode(d!)
