@@ -285,6 +285,33 @@ class Sampler {
     const j0 = Math.floor(cy);
     const fx = cx - i0;
     const fy = cy - j0;
+    // Fast path: all four neighbours in one fully valid block (the common case).
+    const c = ((i0 / BLOCK) | 0) - this.win.c0;
+    const r = ((j0 / BLOCK) | 0) - this.win.r0;
+    if (
+      i0 >= 0 &&
+      j0 >= 0 &&
+      i0 + 1 < this.w &&
+      j0 + 1 < this.h &&
+      (i0 % BLOCK) + 1 < BLOCK &&
+      (j0 % BLOCK) + 1 < BLOCK &&
+      c < this.#cols &&
+      r < this.#rows
+    ) {
+      const blk = this.blocks[r * this.#cols + c];
+      if (blk && !blk.valid) {
+        const k = (j0 % BLOCK) * BLOCK + (i0 % BLOCK);
+        const w00 = (1 - fx) * (1 - fy);
+        const w10 = fx * (1 - fy);
+        const w01 = (1 - fx) * fy;
+        const w11 = fx * fy;
+        for (let b = 0; b < this.bands; b++) {
+          const v = blk.bands[b]!;
+          out[b] = v[k]! * w00 + v[k + 1]! * w10 + v[k + BLOCK]! * w01 + v[k + BLOCK + 1]! * w11;
+        }
+        return true;
+      }
+    }
     for (let b = 0; b < this.bands; b++) out[b] = 0;
     let wsum = 0;
     for (let q = 0; q < 4; q++) {
