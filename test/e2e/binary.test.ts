@@ -83,7 +83,12 @@ test("the binary alone serves the NGW API with its catalog", async () => {
     await fetch(`${base}/api/resource/?parent=0`, { headers: auth })
   ).json()) as any[];
   expect(list.some((r) => r.resource.display_name === "From the binary")).toBe(true);
-  expect((await fetch(`${base}/api/resource/0`)).status).toBe(403);
+  // The embedded sample data was loaded on this first start: guests see the Samples group
+  // (so the root is readable to them), while the admin's new group stays private.
+  const guestList = (await (await fetch(`${base}/api/resource/?parent=0`)).json()) as any[];
+  expect(guestList.map((r) => r.resource.display_name)).toEqual(["Samples"]);
+  const mine = ((await created.json()) as { id: number }).id;
+  expect((await fetch(`${base}/api/resource/${mine}`)).status).toBe(403);
   expect(existsSync(join(dir, "data", "catalog.db"))).toBe(true);
   const metrics = await (await fetch(`${base}/metrics`)).text();
   expect(metrics).toContain("gisd_http_requests_total");
