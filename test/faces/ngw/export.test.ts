@@ -166,6 +166,29 @@ describe("exports", () => {
     }
   });
 
+  test("display_name names fields by alias; encoding sets the DBF code page", async () => {
+    const l = await emptyLayer(s, "aliases");
+    await addPoint(s, l, 5, 5, "Москва");
+    const meta = await s.json(`/api/resource/${l}`, { auth: s.admin });
+    const field = meta.body.feature_layer.fields[0];
+    const put = await s.json(`/api/resource/${l}`, {
+      method: "PUT",
+      auth: s.admin,
+      body: { feature_layer: { fields: [{ id: field.id, display_name: "Title" }] } },
+    });
+    expect(put.status).toBe(200);
+    const g = await get(`/api/resource/${l}/export?format=GeoJSON&zipped=false&display_name=true`);
+    expect(JSON.parse(new TextDecoder().decode(g.bytes)).features[0].properties).toEqual({
+      Title: "Москва",
+    });
+    const z = await get(`/api/resource/${l}/export?format=ESRI%20Shapefile&encoding=CP1251`);
+    const files = unzipSync(z.bytes);
+    expect(new TextDecoder().decode(files[`${l}.cpg`]!)).toMatch(/1251/);
+    // "Москва" in CP1251 is CC EE F1 EA E2 E0.
+    const dbf = Buffer.from(files[`${l}.dbf`]!);
+    expect(dbf.includes(Buffer.from([0xcc, 0xee, 0xf1, 0xea, 0xe2, 0xe0]))).toBe(true);
+  });
+
   test("bad parameters are 422, guests 403, non-layers 404", async () => {
     for (const q of [
       "format=XLS",
