@@ -9,7 +9,8 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 all: build
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+	# npm install, not npm ci: npm 11 wants every platform's optional binaries listed in the lock.
+	npm install --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.installed
