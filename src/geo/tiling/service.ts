@@ -85,6 +85,7 @@ export class TileService {
     layers: LayerRef[],
     tile: TileCoord,
     options: Partial<TileOptions> = {},
+    /** Stops waiting (the caller left); the shared render itself runs to the end. */
     signal?: AbortSignal,
   ): Promise<TileResult> {
     const o = tileOptions(options);
@@ -102,16 +103,23 @@ export class TileService {
     }
     let p = this.#inflight.get(key);
     if (!p) {
-      p = this.render(layers, tile, o, signal).finally(() => this.#inflight.delete(key));
+      // Not given the caller's signal: other requests may share this render, and a source that
+      // stops early on abort would leave a truncated tile in the cache.
+      p = this.render(layers, tile, o)
+        .then((data) => {
+          this.memory.set(key, data);
+          if (file) this.disk!.set(file, data);
+          return data;
+        })
+        .finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, p);
     }
     const data = await p;
-    this.memory.set(key, data);
-    if (file) this.disk!.set(file, data);
+    signal?.throwIfAborted();
     return { data, key, from: "render" };
   }
 
-  private async render(layers: LayerRef[], tile: TileCoord, o: TileOptions, signal?: AbortSignal) {
+  private async render(layers: LayerRef[], tile: TileCoord, o: TileOptions) {
     const inputs: TileLayer[] = [];
     for (const l of layers) {
       const p = await this.prepare(l);
@@ -124,7 +132,7 @@ export class TileService {
         index,
       });
     }
-    return (await renderTile(inputs, tile, o, signal)).data;
+    return (await renderTile(inputs, tile, o)).data;
   }
 
   /** Counts, measures and (for big layers) builds the overview, once per layer version. */

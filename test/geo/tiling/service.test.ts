@@ -53,6 +53,30 @@ describe("TileService", () => {
   });
 });
 
+test("concurrent requests share one render; a caller that leaves does not cut it short", async () => {
+  const feats: Feature[] = [];
+  for (let i = 1; i <= 50; i++)
+    feats.push({
+      id: i,
+      geom: { type: "Point", coordinates: [i * 1000, i * 1000] },
+      fields: { n: i },
+    });
+  const src = new ArraySource(feats, 3857, FIELDS);
+  // Big enough for the streaming path (no whole-layer index), so every render is one query.
+  const svc = new TileService({ smallLayer: 0 });
+  const t = { z: 1, x: 1, y: 0 };
+  const gone = new AbortController();
+  const first = svc.tile([ref(src, 1)], t, {}, gone.signal);
+  gone.abort();
+  const [a, b] = await Promise.allSettled([first, svc.tile([ref(src, 1)], t)]);
+  expect(a.status).toBe("rejected");
+  expect(b.status).toBe("fulfilled");
+  expect(src.queries).toBe(1);
+  const again = await svc.tile([ref(src, 1)], t);
+  expect(again.from).toBe("memory");
+  expect(decode(again.data!)["ngw:5"]).toHaveLength(50);
+});
+
 describe("big layers", () => {
   // 120k small buildings and points packed into a 4 km square: every low-zoom tile would hold
   // all of them, several MB without generalisation.
