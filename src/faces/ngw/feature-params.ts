@@ -25,6 +25,7 @@ import type {
   FilterOp,
 } from "../../geo/sources/feature-source.ts";
 import { hasSrs } from "../../geo/srs/index.ts";
+import { parseFilterExpression } from "./feature-filter.ts";
 import { parseBool, parseInt32, parseList } from "./params.ts";
 
 export type Query = Map<string, string>;
@@ -148,6 +149,8 @@ export function filterQuery(
     if (err instanceof FieldValueError) throw new ValidationError(err.message);
     throw err;
   }
+  const expr = q.get("filter");
+  if (expr !== undefined && expr !== "") filter.push(...parseFilterExpression(expr, layer));
   if (filter.length > 0) {
     query.filter = filter;
     has = true;

@@ -145,6 +145,41 @@ describe("reading", () => {
     expect(await names(`intersects=${encodeURIComponent(box)}`)).toEqual(["alpha", "beta"]);
   });
 
+  test("filter= JSON expressions (NGW feature_layer/filter.py)", async () => {
+    const names = async (e: unknown) => {
+      const r = await s.json(api(`/feature/?filter=${encodeURIComponent(JSON.stringify(e))}`), {
+        auth: s.admin,
+      });
+      expect(r.status).toBe(200);
+      return r.body.map((f: any) => f.fields.name);
+    };
+    expect(await names(["all", [">", ["get", "n"], 1], ["<=", ["get", "n"], 3]])).toEqual([
+      "beta",
+      "gamma ray",
+    ]);
+    expect(await names(["in", ["get", "name"], "alpha", "delta"])).toEqual(["alpha", "delta"]);
+    expect(await names(["any", ["is_null", ["get", "big"]]])).toEqual(["delta"]);
+    expect(await names(["==", 5, ["get", "n"]])).toEqual(["Alpine"]);
+    expect(await names([])).toHaveLength(5);
+    const count = await s.json(
+      api(`/feature_count?filter=${encodeURIComponent('["ilike",["get","name"],"al%"]')}`),
+      {
+        auth: s.admin,
+      },
+    );
+    expect(count.body).toEqual({ total_count: 5, filtered_count: 2 });
+    for (const bad of [
+      '["==",["get","nope"],1]',
+      "[",
+      '["any",["==",["fid"],1],["==",["fid"],2]]',
+      '["~",1,2]',
+    ]) {
+      const r = await s.json(api(`/feature/?filter=${encodeURIComponent(bad)}`), { auth: s.admin });
+      expect(r.status).toBe(422);
+      expect(r.body.message).toStartWith("Invalid filter expression");
+    }
+  });
+
   test("order_by with desc and paging are stable", async () => {
     const r = await s.json(api("/feature/?order_by=-n&limit=2&offset=1"), { auth: s.admin });
     expect(r.body.map((f: any) => f.fields.n)).toEqual([4, 3]);
