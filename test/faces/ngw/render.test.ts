@@ -157,6 +157,12 @@ describe("raster_layer and render endpoints", () => {
       color_interpretation: ["Red", "Green", "Blue"],
     });
     expect(r.body.raster_layer.geo_transform[1]).toBeCloseTo(772.033, 2);
+    const ext = await s.json(`/api/resource/${id}/extent`, { auth: s.admin });
+    // Luxembourg, from the UTM corners of the raster.
+    expect(ext.body.extent.minLon).toBeGreaterThan(5.5);
+    expect(ext.body.extent.maxLon).toBeLessThan(6.8);
+    expect(ext.body.extent.minLat).toBeGreaterThan(49.3);
+    expect(ext.body.extent.maxLat).toBeLessThan(50.3);
     const d = await s.fetch(`/api/resource/${id}/download`, { auth: s.admin });
     expect(d.status).toBe(200);
     expect(new Uint8Array(await d.arrayBuffer())).toEqual(new Uint8Array(readFileSync(RELIEF)));
