@@ -315,6 +315,9 @@ export class Exports {
         res.path ? Bun.file(res.path) : await new Response(res.stream).blob(),
       );
       this.dropFgb(layer.row.id, key);
+    } catch (err) {
+      if (err instanceof FormatError) throw new ValidationError(err.message);
+      throw err;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -189,6 +189,33 @@ describe("exports", () => {
     expect(dbf.includes(Buffer.from([0xcc, 0xee, 0xf1, 0xea, 0xe2, 0xe0]))).toBe(true);
   });
 
+  test("a layer without geometry exports, or is refused with a 4xx, never a 5xx", async () => {
+    const r = await s.json("/api/resource/", {
+      method: "POST",
+      auth: s.admin,
+      body: {
+        resource: { cls: "vector_layer", parent: { id: 0 }, display_name: "table only" },
+        vector_layer: { geometry_type: "NONE", fields: [{ keyname: "k", datatype: "STRING" }] },
+      },
+    });
+    expect(r.status).toBe(201);
+    const f = await s.json(`/api/resource/${r.body.id}/feature/`, {
+      method: "POST",
+      auth: s.admin,
+      body: { fields: { k: "v" } },
+    });
+    expect(f.status).toBe(200);
+    for (const fmt of ["GeoJSON", "CSV", "GPKG", "FlatGeobuf", "ESRI%20Shapefile", "KML"]) {
+      const e = await s.fetch(`/api/resource/${r.body.id}/export?format=${fmt}&zipped=false`, {
+        auth: s.admin,
+      });
+      await e.arrayBuffer().catch(() => {});
+      expect(e.status).toBeLessThan(500);
+    }
+    const fgb = await s.fetch(`/api/resource/${r.body.id}/fgb`, { auth: s.admin });
+    expect(fgb.status).toBeLessThan(500);
+  });
+
   test("bad parameters are 422, guests 403, non-layers 404", async () => {
     for (const q of [
       "format=XLS",
