@@ -129,6 +129,26 @@ describe("identify", () => {
     for (const f of r.body[String(open)].features) expect(f.label).toBe(f.fields.name);
   });
 
+  test("pyramid/route publishes the routes ngw-connector resolves by name", async () => {
+    const r = await s.json("/api/component/pyramid/route");
+    expect(r.body["feature_layer.identify"]).toEqual(["/api/feature_layer/identify"]);
+    expect(r.body["feature_attachment.item"]).toEqual([
+      "/api/resource/{0}/feature/{1}/attachment/{2}",
+      "id",
+      "fid",
+      "aid",
+    ]);
+    for (const name of [
+      "feature_attachment.collection",
+      "feature_attachment.download",
+      "feature_attachment.image",
+      "feature_layer.geojson",
+      "resource.export",
+      "resource.file_download",
+    ])
+      expect(r.body[name]).toBeDefined();
+  });
+
   test("bad bodies are 422", async () => {
     for (const body of [
       {},
