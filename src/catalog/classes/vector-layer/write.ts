@@ -4,8 +4,10 @@
  * on update the field editor, `delete_all_features` and re-import. `vector_layer.fields` on update
  * is ignored as NGW does, so GDAL's re-PUT of its whole create JSON never fails.
  */
+import { eq } from "drizzle-orm";
+import { CastError, familyOf, fitGeometry } from "../../../geo/features/cast.ts";
 import { GEOMETRY_TYPES, type GeometryType } from "../../../geo/geometry/types.ts";
-import { isEditable } from "../../../geo/sources/feature-source.ts";
+import { type BatchOp, isEditable } from "../../../geo/sources/feature-source.ts";
 import { LibsqlSource } from "../../../geo/sources/libsql-source.ts";
 import { hasSrs } from "../../../geo/srs/index.ts";
 import { ValidationError } from "../../errors.ts";
@@ -16,7 +18,8 @@ import type { WriteContext } from "../registry.ts";
 import { copyFromLayer } from "./copy.ts";
 import { editFields } from "./fields.ts";
 import { type ImportOptions, importVectorFile, parseImportOptions } from "./import.ts";
-import { createLayer, dropLayer, loadLayer, parseNewField, specOf } from "./store.ts";
+import { vectorLayerTable } from "./schema.ts";
+import { createLayer, dropLayer, type Layer, loadLayer, parseNewField, specOf } from "./store.ts";
 
 type Body = Record<string, unknown>;
 
@@ -82,6 +85,34 @@ export async function createVectorLayer(ctx: WriteContext, row: ResourceRow, bod
   await createLayer(ctx.tx, row.id, geometryType === "NONE" ? null : srs, geometryType, fields);
 }
 
+/**
+ * NGW's geometry_type_change: within one family (point, line, polygon) a layer may become multi
+ * or single, with or without Z; every feature is refitted, and one that does not fit (a
+ * multi-part feature for a single type) fails the update with its number.
+ */
+async function changeGeometryType(ctx: WriteContext, layer: Layer, to: GeometryType) {
+  const from = layer.meta.geometryType as GeometryType;
+  if (familyOf(from) === null || familyOf(from) !== familyOf(to))
+    throw new ValidationError(`Geometry type can't be changed from ${from} to ${to}.`);
+  const src = new LibsqlSource(ctx.tx.raw, specOf(layer));
+  const ops: BatchOp[] = [];
+  for await (const f of src.query({ fields: [] })) {
+    if (!f.geom) continue;
+    try {
+      ops.push({ op: "update", id: f.id, feature: { geom: fitGeometry(f.geom, to), fields: {} } });
+    } catch (err) {
+      if (err instanceof CastError)
+        throw new ValidationError(err.message.replace(/^Feature #\d+/, `Feature ${f.id}`));
+      throw err;
+    }
+  }
+  for (let i = 0; i < ops.length; i += 500) await src.batch(ops.slice(i, i + 500));
+  await ctx.tx.db
+    .update(vectorLayerTable)
+    .set({ geometryType: to })
+    .where(eq(vectorLayerTable.resourceId, layer.meta.resourceId));
+}
+
 export async function updateVectorLayer(ctx: WriteContext, row: ResourceRow, body: Body) {
   const vl = objOf(body.vector_layer, "vector_layer");
   const fl = objOf(body.feature_layer, "feature_layer");
@@ -94,9 +125,12 @@ export async function updateVectorLayer(ctx: WriteContext, row: ResourceRow, bod
     await dropLayer(ctx.tx, row.id);
     return importFromUpload(ctx, row, vl, srs);
   }
-  // GDAL re-sends geometry_type and srs unchanged; only a real change is refused.
-  if (vl.geometry_type !== undefined && vl.geometry_type !== layer.meta.geometryType)
-    throw new ValidationError("Changing the geometry type of a vector layer is not supported.");
+  // GDAL re-sends geometry_type and srs unchanged; only a real change does anything.
+  if (vl.geometry_type !== undefined && vl.geometry_type !== layer.meta.geometryType) {
+    demand(ctx.perms, row.id, "resource.update", true);
+    await changeGeometryType(ctx, layer, parseGeometryType(vl.geometry_type));
+    layer = (await loadLayer(ctx.tx.db, row.id))!;
+  }
   const srs = parseSrs(vl.srs);
   if (srs !== undefined && layer.meta.srs !== null && srs !== layer.meta.srs)
     throw new ValidationError("Changing the SRS of a vector layer is not supported.");

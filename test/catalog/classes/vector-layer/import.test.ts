@@ -208,3 +208,21 @@ describe("other ways to fill a layer", () => {
     expect((await features(r.body.id)).length).toBe(SOURCE.length);
   });
 });
+
+test("geometry_type change within a family refits every feature", async () => {
+  const r = await importFile("cities.geojson", "retyped");
+  const put = (geometry_type: string) =>
+    s.json(`/api/resource/${r.body.id}`, {
+      method: "PUT",
+      auth: s.admin,
+      body: { vector_layer: { geometry_type } },
+    });
+  expect((await put("MULTIPOINT")).status).toBe(200);
+  const got = await features(r.body.id);
+  expect(got[0].geom.type).toBe("MultiPoint");
+  expect(got[0].geom.coordinates[0][0]).toBeCloseTo(SOURCE[0].geometry.coordinates[0], 6);
+  expect((await put("POLYGON")).status).toBe(422);
+  expect((await put("POINTZ")).status).toBe(200);
+  const z = await s.json(`/api/resource/${r.body.id}/feature/?limit=1`, { auth: s.admin });
+  expect(z.body[0].geom).toStartWith("POINT Z");
+});
