@@ -12,7 +12,7 @@ import { GeometryType as FgbType } from "flatgeobuf/lib/mjs/flat-geobuf/geometry
 import { Header } from "flatgeobuf/lib/mjs/flat-geobuf/header.js";
 import { fromFeature } from "flatgeobuf/lib/mjs/geojson/feature.js";
 import { fromByteBuffer, type HeaderMeta } from "flatgeobuf/lib/mjs/header-meta.js";
-import { calcTreeSize, streamSearch } from "flatgeobuf/lib/mjs/packedrtree.js";
+import { calcTreeSize, generateLevelBounds } from "flatgeobuf/lib/mjs/packedrtree.js";
 import { bboxOf, bboxUnion } from "../geometry/bbox.ts";
 import type { BBox, Geometry, GeometryType } from "../geometry/types.ts";
 import { runQuery } from "./evaluate.ts";
@@ -168,25 +168,38 @@ export class FgbSource implements FeatureSource {
     }
   }
 
+  /**
+   * Leaf hits [feature byte offset, feature index] of the packed Hilbert R-tree for box `b`.
+   * Our own walk, not flatgeobuf's streamSearch, which logs every step with console.debug.
+   * Nodes are 40 bytes (minX, minY, maxX, maxY as f64, then a u64: first child index, or the
+   * feature's offset at the leaf level); the root is node 0.
+   */
+  private async searchIndex(o: Opened, b: BBox): Promise<[number, number][]> {
+    const { featuresCount: n, indexNodeSize: size } = o.header;
+    const levels = generateLevelBounds(n, size);
+    const leafStart = levels[0]![0];
+    const hits: [number, number][] = [];
+    const stack: [node: number, level: number][] = [[0, levels.length - 1]];
+    while (stack.length) {
+      const [start, level] = stack.pop()!;
+      const end = Math.min(start + size, levels[level]![1]);
+      const bytes = await this.read(o.treeStart + start * 40, (end - start) * 40);
+      const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let i = 0; i < end - start; i++) {
+        const at = i * 40;
+        if (b[2] < v.getFloat64(at, true) || b[3] < v.getFloat64(at + 8, true)) continue;
+        if (b[0] > v.getFloat64(at + 16, true) || b[1] > v.getFloat64(at + 24, true)) continue;
+        const off = Number(v.getBigUint64(at + 32, true));
+        if (start >= leafStart) hits.push([off, start + i - leafStart]);
+        else stack.push([off, level - 1]);
+      }
+    }
+    return hits;
+  }
+
   /** Features whose index box meets `b`, in file (= id) order, via the packed R-tree. */
   private async *search(o: Opened, b: BBox, signal?: AbortSignal): AsyncGenerator<Feature> {
-    const rect = { minX: b[0], minY: b[1], maxX: b[2], maxY: b[3] };
-    const readNode = async (off: number, size: number) => {
-      const bytes = await this.read(o.treeStart + off, size);
-      return bytes.buffer.slice(
-        bytes.byteOffset,
-        bytes.byteOffset + bytes.byteLength,
-      ) as ArrayBuffer;
-    };
-    const hits: [offset: number, idx: number][] = [];
-    for await (const [offset, idx] of streamSearch(
-      o.header.featuresCount,
-      o.header.indexNodeSize,
-      rect,
-      readNode,
-    )) {
-      hits.push([offset, idx]);
-    }
+    const hits = await this.searchIndex(o, b);
     hits.sort((a, b) => a[1] - b[1]);
     let buf: Uint8Array = new Uint8Array(0);
     let bufStart = 0;
