@@ -9,6 +9,7 @@ import type { Config } from "./config.ts";
 import { ngwNotFound } from "./faces/ngw/errors.ts";
 import { geoserverFace } from "./faces/geoserver/index.ts";
 import { ngwFace } from "./faces/ngw/index.ts";
+import { ogcFace } from "./faces/ogc/index.ts";
 import { Authenticator } from "./http/auth.ts";
 import type { AppContext, Env } from "./http/context.ts";
 import { requestLog } from "./http/log.ts";
@@ -70,6 +71,7 @@ export async function createServer(config: Config): Promise<Server> {
     modules.flatMap((m) => (m.ngw ? [m.ngw] : [])),
   );
   app.route("/geoserver", geoserverFace(ctx));
+  app.route("/ogcapi", ogcFace(ctx));
   app.route("/", ngw.face);
   app.notFound(ngwNotFound);
   return {
