@@ -463,3 +463,36 @@ test("permissions: data.read reads, data.write is needed to write (NGW §5)", as
   });
   expect(fe.status).toBe(403);
 });
+
+test("field editor moves fields as NGW does ([c, a] over a, b, c, d gives b, c, a, d)", async () => {
+  const r = await post("/api/resource/", {
+    resource: { cls: "vector_layer", parent: { id: group }, display_name: "order" },
+    vector_layer: {
+      srs: { id: 3857 },
+      geometry_type: "POINT",
+      fields: ["a", "b", "c", "d"].map((k) => ({ keyname: k, datatype: "STRING" })),
+    },
+  });
+  const fid = (await post(`/api/resource/${r.body.id}/feature/`, { fields: { a: "1", c: "3" } }))
+    .body.id;
+  const doc = (await s.json(`/api/resource/${r.body.id}`, { auth: s.admin })).body;
+  const ids = Object.fromEntries(doc.feature_layer.fields.map((f: any) => [f.keyname, f.id]));
+  const u = await post(
+    `/api/resource/${r.body.id}`,
+    { feature_layer: { fields: [{ id: ids.c }, { id: ids.a }] } },
+    "PUT",
+  );
+  expect(u.status).toBe(200);
+  const after = (await s.json(`/api/resource/${r.body.id}`, { auth: s.admin })).body;
+  expect(after.feature_layer.fields.map((f: any) => f.keyname)).toEqual(["b", "c", "a", "d"]);
+  const f = (await s.json(`/api/resource/${r.body.id}/feature/${fid}`, { auth: s.admin })).body;
+  expect(Object.keys(f.fields)).toEqual(["b", "c", "a", "d"]);
+  expect(f.fields).toEqual({ a: "1", b: null, c: "3", d: null });
+  const missing = await post(
+    `/api/resource/${r.body.id}`,
+    { feature_layer: { fields: [{ id: 999999 }] } },
+    "PUT",
+  );
+  expect(missing.status).toBe(422);
+  expect(missing.body.message).toBe("Field not found (ID=999999).");
+});
