@@ -64,27 +64,36 @@ async function buildLevel0(reader: GeoTiffReader, info: RasterInfo, store: Block
         const valid = blk.valid!;
         const bx = c * BLOCK - x0;
         const bw = Math.min(BLOCK, x1 - c * BLOCK);
+        const nb = info.bandCount;
+        const src = win.bands;
+        const dst = blk.bands;
+        const mask = win.mask;
+        const mins = info.stats.map((st) => st.min);
+        const maxs = info.stats.map((st) => st.max);
         for (let y = 0; y < y1 - y0; y++) {
           for (let x = 0; x < bw; x++) {
             const si = y * ww + bx + x;
             const di = y * BLOCK + x;
-            let ok = win.mask ? win.mask[si] !== 0 : true;
-            for (let b = 0; b < info.bandCount; b++) {
-              const v = Number(win.bands[b]![si]);
-              blk.bands[b]![di] = v;
-              if (Number.isNaN(v) || (nd !== null && v === nd)) ok = false;
+            let ok = mask ? mask[si] !== 0 : true;
+            for (let b = 0; b < nb; b++) {
+              const v = src[b]![si] as number;
+              dst[b]![di] = v;
+              if (v !== v || v === nd) ok = false;
             }
             valid[di] = ok ? 1 : 0;
             if (ok) {
-              for (let b = 0; b < info.bandCount; b++) {
-                const v = blk.bands[b]![di]!;
-                const st = info.stats[b]!;
-                if (v < st.min) st.min = v;
-                if (v > st.max) st.max = v;
+              for (let b = 0; b < nb; b++) {
+                const v = dst[b]![di]!;
+                if (v < mins[b]!) mins[b] = v;
+                if (v > maxs[b]!) maxs[b] = v;
               }
             }
           }
         }
+        info.stats.forEach((st, b) => {
+          st.min = mins[b]!;
+          st.max = maxs[b]!;
+        });
         await store.put(0, c, r, encodeBlock(info, blk));
       }
     }

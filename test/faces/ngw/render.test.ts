@@ -215,6 +215,66 @@ describe("raster_layer and render endpoints", () => {
     expect(alphaDiff).toBeLessThan(65536 * 0.005);
   });
 
+  test("a QML raster style with bilinear resampling matches gdalwarp -r bilinear", async () => {
+    const ce = (c: string) =>
+      `<${c}ContrastEnhancement><minValue>0</minValue><maxValue>255</maxValue>` +
+      `<algorithm>StretchToMinimumMaximum</algorithm></${c}ContrastEnhancement>`;
+    const qml = `<qgis version="3.28.0"><pipe>
+      <rasterrenderer type="multibandcolor" opacity="1" redBand="1" greenBand="2" blueBand="3"
+        alphaBand="-1">${ce("red")}${ce("green")}${ce("blue")}</rasterrenderer>
+      <rasterresampler zoomedInResampler="bilinear" zoomedOutResampler="bilinear"/>
+    </pipe></qgis>`;
+    const fd = new FormData();
+    fd.append("file", new Blob([qml]), "relief.qml");
+    const up = await s.json("/api/component/file_upload/upload", {
+      method: "POST",
+      body: fd,
+      auth: s.admin,
+    });
+    const st = await s.json("/api/resource/", {
+      method: "POST",
+      auth: s.admin,
+      body: {
+        resource: { cls: "qgis_raster_style", parent: { id }, display_name: "bilinear" },
+        qgis_raster_style: { file_upload: up.body.upload_meta[0] },
+      },
+    });
+    expect([st.status, st.body.message]).toEqual([201, undefined]);
+    const [z, x, y] = [11, 1058, 693];
+    const { data } = await rgba(
+      await s.fetch(`/api/component/render/tile?z=${z}&x=${x}&y=${y}&resource=${st.body.id}`, {
+        auth: s.admin,
+      }),
+    );
+    const ref = join(tmp, "ref-bilinear.tif");
+    const w = await run(
+      [
+        "gdalwarp",
+        "-q",
+        "-overwrite",
+        "-t_srs",
+        "EPSG:3857",
+        "-te",
+        ...tileBBox(z, x, y).map(String),
+      ].concat(["-ts", "256", "256", "-r", "bilinear", "-et", "0", "-dstalpha", RELIEF, ref]),
+    );
+    expect(w.code).toBe(0);
+    const bands = (await (
+      await (await fromFile(ref)).getImage()
+    ).readRasters()) as unknown as Uint8Array[];
+    let both = 0;
+    let maxDiff = 0;
+    for (let i = 0; i < 256 * 256; i++) {
+      if (bands[3]![i] !== 255 || data[i * 4 + 3] !== 255) continue;
+      both++;
+      for (let b = 0; b < 3; b++)
+        maxDiff = Math.max(maxDiff, Math.abs(bands[b]![i]! - data[i * 4 + b]!));
+    }
+    // Stated tolerance: 1 level per channel (GDAL rounds, we truncate to 8 bits).
+    expect(both).toBeGreaterThan(60000);
+    expect(maxDiff).toBeLessThanOrEqual(1);
+  });
+
   test("empty tiles: nd=200 transparent PNG, 204 no content, 404 empty", async () => {
     const q = `/api/component/render/tile?z=5&x=0&y=0&resource=${id}`;
     const { data } = await rgba(await s.fetch(q, { auth: s.admin }));

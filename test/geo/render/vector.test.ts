@@ -133,4 +133,42 @@ describe("vector tiles", () => {
     expect(g).toBe(0);
     expect(Math.abs(b! - 128)).toBeLessThan(3);
   });
+
+  test("labels draw over geometry with their halo", async () => {
+    const labelled: VectorStyle = {
+      ...style(),
+      rules: [
+        {
+          symbolizers: [
+            { kind: "fill", color: "#ff0000", opacity: 1 },
+            {
+              kind: "label",
+              field: "name",
+              size: 24,
+              color: "#000000",
+              opacity: 1,
+              font: { family: "DejaVu Sans", weight: "bold", style: "normal" },
+              halo: { color: "#ffffff", width: 3, opacity: 1 },
+              placement: "centroid",
+            },
+          ],
+        },
+      ],
+    };
+    const f = [{ id: 1, geom: polygon, fields: { name: "MMM" } }];
+    const px = await pixels((await renderImage([layer(f, labelled)], tileView(Z, X, Y))).png);
+    let black = 0;
+    let white = 0;
+    for (let y = 40; y < 80; y++) {
+      for (let x = 30; x < 90; x++) {
+        const [r, g, b] = px(x, y);
+        if (r! < 40 && g! < 40 && b! < 40) black++;
+        if (r! > 230 && g! > 230 && b! > 230) white++;
+      }
+    }
+    // Text pixels around the polygon's centre, each glyph ringed by the white halo.
+    expect(black).toBeGreaterThan(50);
+    expect(white).toBeGreaterThan(50);
+    expect(px(25, 25)).toEqual([255, 0, 0, 255]);
+  });
 });
