@@ -8,11 +8,13 @@ import { FeatureLayers, type OpenLayer } from "../../catalog/features.ts";
 import { reprojectBBox } from "../../geo/srs/index.ts";
 import type { AppContext, Env } from "../../http/context.ts";
 import { badRequest, notFound } from "./errors.ts";
+import { openApi } from "./openapi.ts";
 import { CRS84, collectionCrs, epsgUri } from "./params.ts";
 
 export const CONFORMANCE = [
   "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
   "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+  "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
   "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ];
 
@@ -94,6 +96,12 @@ export function collectionHandlers(app: AppContext) {
         links: [
           { href: `${base}/`, rel: "self", type: JSON_TYPE, title: "This document" },
           {
+            href: `${base}/api`,
+            rel: "service-desc",
+            type: "application/vnd.oai.openapi+json;version=3.0",
+            title: "OpenAPI definition",
+          },
+          {
             href: `${base}/conformance`,
             rel: "conformance",
             type: JSON_TYPE,
@@ -101,6 +109,13 @@ export function collectionHandlers(app: AppContext) {
           },
           { href: `${base}/collections`, rel: "data", type: JSON_TYPE, title: "Collections" },
         ],
+      });
+    },
+
+    api(c: Context<Env>) {
+      checkFormat(c);
+      return c.json(openApi(baseUrl(c), app.version), 200, {
+        "Content-Type": "application/vnd.oai.openapi+json;version=3.0",
       });
     },
 

@@ -21,11 +21,17 @@ export class OgcError extends Error {
 export const badRequest = (detail: string) => new OgcError(400, "Bad Request", detail);
 export const notFound = (detail: string) => new OgcError(404, "Not Found", detail);
 
-export function problem(c: Context, status: number, title: string, detail: string): Response {
+export function problem(
+  c: Context,
+  status: number,
+  title: string,
+  detail: string,
+  headers: Record<string, string> = {},
+): Response {
   return c.json(
     { type: `https://httpwg.org/specs/rfc9110.html#status.${status}`, title, status, detail },
     status as 400,
-    { "Content-Type": "application/problem+json" },
+    { "Content-Type": "application/problem+json", ...headers },
   );
 }
 

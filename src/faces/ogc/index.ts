@@ -17,6 +17,7 @@ export function ogcFace(app: AppContext): Hono<Env> {
 
   const routes: { path: string; handler: Handler }[] = [
     { path: "/", handler: col.landing },
+    { path: "/api", handler: col.api },
     { path: "/conformance", handler: col.conformance },
     { path: "/collections", handler: col.collections },
     { path: "/collections/:cid", handler: col.collection },
@@ -41,7 +42,13 @@ export function ogcFace(app: AppContext): Hono<Env> {
       );
       return h(c);
     };
-  for (const r of routes) face.get(r.path, withActor(r.handler));
+  for (const r of routes) {
+    face.get(r.path, withActor(r.handler));
+    // The API is read-only: other methods on a known path are 405, not a misleading 404.
+    face.on(["POST", "PUT", "PATCH", "DELETE"], r.path, (c) =>
+      problem(c, 405, "Method Not Allowed", "Only GET is supported.", { Allow: "GET, HEAD" }),
+    );
+  }
   face.all("*", (c) => problem(c, 404, "Not Found", `No such path: ${c.req.path.slice(0, 200)}`));
   face.onError(ogcOnError);
   return face;

@@ -93,6 +93,10 @@ describe("landing, conformance, collections", () => {
     expect(r.status).toBe(200);
     const rels = r.body.links.map((l: any) => l.rel);
     expect(rels).toEqual(expect.arrayContaining(["self", "conformance", "data"]));
+    const desc = r.body.links.find((l: any) => l.rel === "service-desc");
+    const api = await fetch(desc.href).then((x) => x.json());
+    expect(api.openapi).toBe("3.0.3");
+    expect(Object.keys(api.paths)).toContain("/collections/{collectionId}/items");
     const c = await s.json("/ogcapi/conformance");
     expect(c.body.conformsTo).toContain(
       "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
@@ -242,6 +246,11 @@ describe("items", () => {
       const r = await s.json(`/ogcapi${p}`);
       expect([p, r.status]).toEqual([p, 404]);
     }
+    const post = await s.fetch(`/ogcapi/collections/${pub}/items`, { method: "POST", body: "{}" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toContain("GET");
+    const head = await s.fetch(`/ogcapi/collections/${pub}/items`, { method: "HEAD" });
+    expect(head.status).toBe(200);
     // a limit above the maximum is lowered to it, as Part 1 requires
     const big = await items("?limit=50000");
     expect(big.status).toBe(200);
@@ -261,5 +270,16 @@ describe.skipIf(!hasGdal)("GDAL OAPIF driver", () => {
     expect(all.stdout).toContain(`Feature Count: ${N}`);
     for (let i = 0; i < N; i++) expect(all.stdout).toContain(`name (String) = p${i}\n`);
     expect(all.stdout).toMatch(/POINT \(24(\.0)? 12(\.0)?\)/);
+  }, 60_000);
+
+  test("with Basic credentials GDAL reads the private layer too", async () => {
+    const src = `OAPIF:${s.url}/ogcapi`;
+    const env = { GDAL_HTTP_USERPWD: s.admin, GDAL_HTTP_AUTH: "BASIC" };
+    const r = await gdal("ogrinfo", ["-ro", "-al", src, String(priv)], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Feature Count: 1");
+    expect(r.stdout).toContain("name (String) = x");
+    const guest = await gdal("ogrinfo", ["-ro", "-al", src, String(priv)]);
+    expect(guest.code).not.toBe(0);
   }, 60_000);
 });
