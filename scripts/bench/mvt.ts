@@ -5,7 +5,7 @@ import { Database, type Statement } from "bun:sqlite";
  *
  *   bun scripts/bench/mvt.ts [--features 1000000] [--pg postgres://…] [--no-pg] [--rounds 3]
  *                            [--keep DIR]   (reuse the generated layer files between runs)
- *                            [--source bench|product|sqlite]
+ *                            [--source bench|product|sqlite] [--lists z2,z8,z14]
  *
  * --source product reads through gisd's own LibsqlSource (src/geo/sources/libsql-source.ts,
  * what vector_layer serves); --source bench (default) through a minimal reader of the same
@@ -519,6 +519,8 @@ try {
     ["z8", tilesOver(8, region)],
     ["z14", z14List()],
   ];
+  const only = arg("lists", "z2,z8,z14").split(",");
+  for (let i = lists.length - 1; i >= 0; i--) if (!only.includes(lists[i]![0])) lists.splice(i, 1);
   const svc = new TileService({ memoryBytes: 1024 * 1024 * 1024 });
   const ref: LayerRef = {
     id: 1,
@@ -530,7 +532,8 @@ try {
   log(
     `gisd prepare (count, extent, overview to z${prep.overview?.maxZoom ?? -1} with ${prep.overview?.size ?? 0} features): ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
-  await encoderBench(source, lists[2]![1]);
+  const z14 = lists.find(([n]) => n === "z14");
+  if (z14) await encoderBench(source, z14[1]);
 
   const gisdTile = async (t: TileCoord) => (await svc.tile([ref], t)).data?.length ?? 0;
   const pgTile = async (t: TileCoord) => {
