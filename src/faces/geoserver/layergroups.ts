@@ -95,7 +95,13 @@ export function layerGroupHandlers({ gs }: GsDeps) {
             href: new Link(r.base, `/workspaces/${enc(p.ws.name)}/layers/${enc(p.name)}`),
           });
       } else {
-        published.push({ "@type": "layerGroup", name: String(m.id) });
+        const row = await gs.catalog.resources.row(m.id);
+        if (!row) continue;
+        const path = g.ws
+          ? `/workspaces/${enc(g.ws.name)}/layergroups/${enc(row.displayName)}`
+          : `/layergroups/${enc(row.displayName)}`;
+        const name = g.ws ? `${g.ws.name}:${row.displayName}` : row.displayName;
+        published.push({ "@type": "layerGroup", name, href: new Link(r.base, path) });
       }
     }
     const styles: Node[] = [];

@@ -339,6 +339,25 @@ describe("namespaces, datastores, styles, settings", () => {
     expect((await call("DELETE", "/styles/point")).status).toBe(403);
   });
 
+  test("the default workspace and namespace follow each other", async () => {
+    const first = JSON.parse((await call("GET", "/workspaces/default.json")).text);
+    expect(first.workspace.name).toBe("demo");
+    const put = await call(
+      "PUT",
+      "/workspaces/default",
+      JSON.stringify({ workspace: { name: "xmlws" } }),
+    );
+    expect(put.status).toBe(200);
+    expect(JSON.parse((await call("GET", "/namespaces/default.json")).text).namespace.prefix).toBe(
+      "xmlws",
+    );
+    expect((await call("DELETE", "/workspaces/default")).status).toBe(405);
+    expect(
+      (await call("PUT", "/workspaces/default", JSON.stringify({ workspace: { name: "none" } })))
+        .status,
+    ).toBe(404);
+  });
+
   test("settings and contact read, recursive delete empties the catalog", async () => {
     const st = JSON.parse((await call("GET", "/settings.json")).text);
     expect(st.global.settings.charset).toBe("UTF-8");
