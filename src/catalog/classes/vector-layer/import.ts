@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { CastError, type FixErrors, fitGeometry } from "../../../geo/features/cast.ts";
 import { FormatError } from "../../../geo/formats/errors.ts";
 import { openVectorFile } from "../../../geo/formats/reader.ts";
-import type { ReadFeature, VectorReader } from "../../../geo/formats/source.ts";
+import type { ReadFeature, ReadOptions, VectorReader } from "../../../geo/formats/source.ts";
 import { GeometryError } from "../../../geo/geometry/errors.ts";
 import type { Geometry, GeometryType } from "../../../geo/geometry/types.ts";
 import { validateGeometry } from "../../../geo/geometry/validate.ts";
@@ -49,6 +49,8 @@ export interface ImportOptions extends Partial<CastOptions> {
   srs?: number;
   /** The original file name (uploads are stored without one); its extension helps detection. */
   fileName?: string;
+  /** Reader options beyond NGW's keys (CSV delimiter, X/Y/WKT columns) for the CLI and faces. */
+  reader?: Omit<ReadOptions, "sourceLayer" | "encoding">;
 }
 
 export interface ImportResult {
@@ -123,7 +125,11 @@ async function open(path: string, o: ImportOptions): Promise<{ r: VectorReader; 
     symlinkSync(path, target);
   }
   try {
-    const r = await openVectorFile(target, { sourceLayer: o.sourceLayer, encoding: o.encoding });
+    const r = await openVectorFile(target, {
+      ...o.reader,
+      sourceLayer: o.sourceLayer,
+      encoding: o.encoding,
+    });
     return { r, dir };
   } catch (err) {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,13 @@ import type { ClassDeps, ResourceClass, SerializeContext } from "../registry.ts"
 import { dropLayer, type Layer, loadLayer, specOf } from "./store.ts";
 import { createVectorLayer, updateVectorLayer } from "./write.ts";
 
-export { type ImportOptions, type ImportResult, importVectorFile } from "./import.ts";
+export {
+  type ImportOptions,
+  type ImportResult,
+  importVectorFile,
+  parseImportOptions,
+  type Progress,
+} from "./import.ts";
 
 /** The NGW field JSON of one layer field (feature_layer.fields items). */
 export function fieldJson(f: Layer["fields"][number]) {
