@@ -15,8 +15,8 @@ export {
   type ImportOptions,
   type ImportResult,
   importVectorFile,
-  parseImportOptions,
   type Progress,
+  parseImportOptions,
 } from "./import.ts";
 
 /** The NGW field JSON of one layer field (feature_layer.fields items). */
