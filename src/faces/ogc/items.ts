@@ -8,10 +8,10 @@ import { FeatureLayers, type OpenLayer } from "../../catalog/features.ts";
 import { featureJson } from "../../geo/formats/geojson-writer.ts";
 import type { BBox, Geometry, Position } from "../../geo/geometry/types.ts";
 import type { Feature, FeatureQuery } from "../../geo/sources/feature-source.ts";
-import { reprojectBBox, reprojectGeometry } from "../../geo/srs/index.ts";
+import { isGeographic, reprojectBBox, reprojectGeometry } from "../../geo/srs/index.ts";
 import type { AppContext, Env } from "../../http/context.ts";
 import { baseUrl, checkFormat, collectionId } from "./collections.ts";
-import { notFound } from "./errors.ts";
+import { badRequest, notFound } from "./errors.ts";
 import {
   type Crs,
   collectionCrs,
@@ -53,10 +53,30 @@ function outGeometry(f: Feature, layer: OpenLayer, crs: Crs): Geometry | null {
   }
 }
 
-/** The bbox parameter in the layer's SRS (the bbox-crs's axis order undone first). */
-function sourceBBox(b: BBox, bboxCrs: Crs, layer: OpenLayer): BBox {
-  const lonLat: BBox = bboxCrs.latFirst ? [b[1], b[0], b[3], b[2]] : b;
-  return reprojectBBox(lonLat, bboxCrs.code, layer.srs);
+const box = (b: BBox): Position[][] => [
+  [
+    [b[0], b[1]],
+    [b[2], b[1]],
+    [b[2], b[3]],
+    [b[0], b[3]],
+    [b[0], b[1]],
+  ],
+];
+
+/**
+ * The bbox parameter as a query in the layer's SRS (the bbox-crs's axis order undone first). A
+ * geographic box whose west edge exceeds its east edge crosses the antimeridian (Part 1
+ * §7.15.4): it becomes two boxes tested exactly.
+ */
+function spatialQuery(b: BBox, bboxCrs: Crs, layer: OpenLayer): FeatureQuery {
+  const ll: BBox = bboxCrs.latFirst ? [b[1], b[0], b[3], b[2]] : b;
+  if (ll[1] > ll[3]) throw badRequest("bbox: the lower corner must not be above the upper one.");
+  if (ll[0] <= ll[2]) return { bbox: reprojectBBox(ll, bboxCrs.code, layer.srs) };
+  if (!isGeographic(bboxCrs.code))
+    throw badRequest("bbox: the lower corner must not be right of the upper one.");
+  const west = reprojectBBox([ll[0], ll[1], 180, ll[3]], bboxCrs.code, layer.srs);
+  const east = reprojectBBox([-180, ll[1], ll[2], ll[3]], bboxCrs.code, layer.srs);
+  return { intersects: { type: "MultiPolygon", coordinates: [box(west), box(east)] } };
 }
 
 function pageLink(url: URL, offset: number, rel: string) {
@@ -79,7 +99,7 @@ export function itemHandlers(app: AppContext) {
       const offset = parseOffset(query.offset);
       const bbox = parseBBox(query.bbox);
       const q: FeatureQuery = { filter: parseAttrFilters(query, layer.fields) };
-      if (bbox) q.bbox = layer.srs > 0 ? sourceBBox(bbox, bboxCrs, layer) : [0, 0, -1, -1];
+      if (bbox && layer.srs > 0) Object.assign(q, spatialQuery(bbox, bboxCrs, layer));
       // A layer without geometries matches no box: answer empty instead of asking the store.
       const empty = bbox !== undefined && layer.srs <= 0;
       const matched = empty ? 0 : await layer.source.count(q);

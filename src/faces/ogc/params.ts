@@ -76,8 +76,7 @@ export function parseBBox(value: string | undefined): BBox | undefined {
   const n = parts.map((p) => (p.trim() === "" ? Number.NaN : Number(p)));
   if (!n.every(Number.isFinite)) throw badRequest("bbox must contain only finite numbers.");
   const b: BBox = n.length === 4 ? [n[0]!, n[1]!, n[2]!, n[3]!] : [n[0]!, n[1]!, n[3]!, n[4]!];
-  // A box crossing the antimeridian (minx > maxx) is not supported; say so rather than guess.
-  if (b[0] > b[2] || b[1] > b[3]) throw badRequest("bbox lower corner must not exceed the upper.");
+  // minx > maxx is legal (a box across the antimeridian); the items handler decides per CRS.
   return b;
 }
 

@@ -174,6 +174,14 @@ describe("items", () => {
       `?bbox=0,4.5,10,8.5&bbox-crs=${encodeURIComponent("http://www.opengis.net/def/crs/EPSG/0/4326")}`,
     );
     expect(b.body.features.map((f: any) => f.properties.name)).toEqual(["p5", "p6", "p7", "p8"]);
+    // across the antimeridian: west edge 23.5 > east edge 1.5 selects p0, p1, p24
+    const across = await items("?bbox=23.5,-1,1.5,20&limit=100");
+    expect(across.body.features.map((f: any) => f.properties.name)).toEqual(["p0", "p1", "p24"]);
+    expect(across.body.numberMatched).toBe(3);
+    const acrossLatLon = await items("?bbox=-1,23.5,20,1.5&bbox-crs=EPSG:4326");
+    expect(acrossLatLon.body.numberMatched).toBe(3);
+    const three = await items("?bbox=4.5,0,-10,8.5,10,10");
+    expect(three.body.numberMatched).toBe(4);
     const [x0, y0] = merc(4.5, 0);
     const [x1, y1] = merc(8.5, 10);
     const c = await items(`?bbox=${x0},${y0},${x1},${y1}&bbox-crs=EPSG:3857`);
@@ -217,7 +225,8 @@ describe("items", () => {
       ["?bbox=1,2,3", 400],
       ["?bbox=1,2,NaN,4", 400],
       ["?bbox=1,2,,4", 400],
-      ["?bbox=5,5,1,1", 400],
+      ["?bbox=1,5,3,1", 400],
+      ["?bbox=5,1,1,3&bbox-crs=EPSG:3857", 400],
       ["?limit=-1", 400],
       ["?limit=0", 400],
       ["?limit=abc", 400],
@@ -265,6 +274,19 @@ describe.skipIf(!hasGdal)("GDAL OAPIF driver", () => {
     expect(list.stderr).not.toMatch(/ERROR/);
     expect(list.stdout).toContain(String(pub));
     expect(list.stdout).not.toContain(String(priv) + ":");
+    const spat = await gdal("ogrinfo", [
+      "-ro",
+      "-al",
+      "-spat",
+      "4.5",
+      "0",
+      "8.5",
+      "10",
+      src,
+      String(pub),
+    ]);
+    expect(spat.code).toBe(0);
+    expect(spat.stdout.match(/^OGRFeature/gm)).toHaveLength(4);
     const all = await gdal("ogrinfo", ["-ro", "-al", src, String(pub)]);
     expect(all.code).toBe(0);
     expect(all.stdout).toContain(`Feature Count: ${N}`);
