@@ -93,6 +93,7 @@ describe("landing, conformance, collections", () => {
     expect(r.status).toBe(200);
     const rels = r.body.links.map((l: any) => l.rel);
     expect(rels).toEqual(expect.arrayContaining(["self", "conformance", "data"]));
+    expect((await s.json("/ogcapi?f=json")).body.links).toEqual(r.body.links);
     const desc = r.body.links.find((l: any) => l.rel === "service-desc");
     const api = await fetch(desc.href).then((x) => x.json());
     expect(api.openapi).toBe("3.0.3");
