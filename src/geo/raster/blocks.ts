@@ -68,13 +68,14 @@ export function decodeBlock(info: Info, data: Uint8Array): DecodedBlock {
   // Copy into an aligned buffer: the inflated bytes may start at any offset.
   const aligned = new Uint8Array(raw.length);
   aligned.set(raw);
-  const bands: Float32Array[] = [];
+  const bands: (Float32Array | Float64Array)[] = [];
+  const Out = wide(info.dtype) ? Float64Array : Float32Array;
   let valid: Uint8Array | null = null;
   const nd = info.nodata;
   const isFloat = info.dtype === "Float32" || info.dtype === "Float64";
   for (let b = 0; b < info.bandCount; b++) {
     const src = new CTOR[info.dtype](aligned.buffer, b * N * bpp, N);
-    const f = new Float32Array(N);
+    const f = new Out(N);
     for (let i = 0; i < N; i++) {
       const v = src[i]!;
       f[i] = v;
@@ -97,9 +98,15 @@ export function decodeBlock(info: Info, data: Uint8Array): DecodedBlock {
 }
 
 /** An empty block: every pixel invalid (used for padding and missing data). */
-export function emptyBlock(bandCount: number): DecodedBlock {
+export function emptyBlock(bandCount: number, dtype: DType = "Byte"): DecodedBlock {
+  const Out = wide(dtype) ? Float64Array : Float32Array;
   return {
-    bands: Array.from({ length: bandCount }, () => new Float32Array(N)),
+    bands: Array.from({ length: bandCount }, () => new Out(N)),
     valid: new Uint8Array(N),
   };
+}
+
+/** Types whose values Float32 cannot represent exactly. */
+function wide(dtype: DType): boolean {
+  return dtype === "Float64" || dtype === "Int32" || dtype === "UInt32";
 }

@@ -60,7 +60,7 @@ async function buildLevel0(reader: GeoTiffReader, info: RasterInfo, store: Block
       const win = await reader.read(x0, y0, x1, y1);
       const ww = x1 - x0;
       for (let c = c0; c < Math.min(cols, c0 + perRead); c++) {
-        const blk = emptyBlock(info.bandCount);
+        const blk = emptyBlock(info.bandCount, info.dtype);
         const valid = blk.valid!;
         const bx = c * BLOCK - x0;
         const bw = Math.min(BLOCK, x1 - c * BLOCK);
@@ -116,7 +116,7 @@ async function buildOverview(info: RasterInfo, k: number, store: BlockStore) {
         const data = pc < pcols && pr < prows ? await store.get(k - 1, pc, pr) : undefined;
         quads.push(data ? decodeBlock(info, data) : null);
       }
-      const out = emptyBlock(info.bandCount);
+      const out = emptyBlock(info.bandCount, info.dtype);
       halve(info, prev, quads, c, r, out);
       await store.put(k, c, r, encodeBlock(info, out));
     }

@@ -62,9 +62,12 @@ export interface RasterInfo {
   stats: { min: number; max: number }[];
 }
 
-/** One decoded block: each band as float values, plus validity (nodata, mask) per pixel. */
+/**
+ * One decoded block: each band as float values (Float64 for the 32-bit integer and Float64
+ * types, which Float32 cannot hold exactly), plus validity (nodata, mask) per pixel.
+ */
 export interface DecodedBlock {
-  bands: Float32Array[];
+  bands: (Float32Array | Float64Array)[];
   /** 1 valid, 0 not; null when every pixel is valid. */
   valid: Uint8Array | null;
 }

@@ -136,6 +136,36 @@ describe("GDAL's raster flow", () => {
   });
 });
 
+test("gdal_translate -co RASTER_QML_PATH= creates a qgis_raster_style from the QML", async () => {
+  const qml = join(tmp, "relief.qml");
+  writeFileSync(
+    qml,
+    `<qgis version="3.28.0"><pipe><rasterrenderer type="multibandcolor" opacity="1" redBand="1"
+      greenBand="2" blueBand="3" alphaBand="-1"/>
+      <rasterresampler zoomedInResampler="bilinear"/></pipe></qgis>`,
+  );
+  const up = await run(
+    ["gdal_translate", "-q", "-of", "NGW", "-co", `RASTER_QML_PATH=${qml}`, RELIEF].concat([
+      `NGW:${s.url}/resource/0/gdal qml`,
+      "--config",
+      "NGW_USERPWD",
+      s.admin,
+    ]),
+  );
+  expect(up.code).toBe(0);
+  const root = await s.json("/api/resource/?parent=0", { auth: s.admin });
+  const layer = root.body.find((r: any) => r.resource.display_name === "gdal qml");
+  const kids = await s.json(`/api/resource/?parent=${layer.resource.id}`, { auth: s.admin });
+  const style = kids.body.find((r: any) => r.resource.cls === "qgis_raster_style");
+  expect(style).toBeDefined();
+  const t = await s.fetch(
+    `/api/component/render/tile?z=10&x=529&y=346&resource=${style.resource.id}`,
+    { auth: s.admin },
+  );
+  expect(t.status).toBe(200);
+  expect(t.headers.get("content-type")).toBe("image/png");
+});
+
 describe("raster_layer and render endpoints", () => {
   let id = 0;
   beforeAll(async () => {

@@ -48,3 +48,40 @@ test("a 6000×6000 raster imports with bounded memory", async () => {
   for (let i = 0; i < 188 * 256; i++) if (top.bands[0]![i]! > 0) lit++;
   expect(lit).toBeGreaterThan(188 * 188 * 0.3);
 }, 120_000);
+
+test("Float64 values survive level 0 exactly", async () => {
+  const f64 = join(tmp, "f64.tif");
+  const src = join(import.meta.dir, "../../fixtures/raster/elev.tif");
+  const p = Bun.spawnSync(
+    [
+      "gdal_translate",
+      "-q",
+      "-ot",
+      "Float64",
+      "-scale",
+      "141",
+      "547",
+      "1000000.1",
+      "1000000.9",
+    ].concat([src, f64]),
+  );
+  expect(p.exitCode).toBe(0);
+  const blocks = new Map<string, Uint8Array>();
+  const reader = await openGeoTiff(f64);
+  const raw = (await reader.read(0, 0, 95, 90)).bands[0]!;
+  const info = await buildPyramid(reader, {
+    put: async (l, c, r, d) => void blocks.set(`${l}/${c}/${r}`, d),
+    get: async (l, c, r) => blocks.get(`${l}/${c}/${r}`),
+  });
+  reader.close();
+  const b = decodeBlock(info, blocks.get("0/0/0")!);
+  let checked = 0;
+  for (let y = 0; y < 90; y++) {
+    for (let x = 0; x < 95; x++) {
+      if (b.valid && !b.valid[y * 256 + x]) continue;
+      expect(b.bands[0]![y * 256 + x]).toBe(Number(raw[y * 95 + x]));
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(4000);
+});
