@@ -50,7 +50,9 @@ export function gsOnError(err: Error, c: Context): Response {
   if (err instanceof GsError) return plain(err.status, err.message, err.headers);
   if (err instanceof CatalogError) {
     const status = statusOf(err);
-    return plain(status, err.message, status === 401 ? CHALLENGE : {});
+    // GeoServer's 401 for a non-empty coverage store delete is not a login prompt.
+    const login = err.code === "invalid_credentials" || err.code === "authentication_required";
+    return plain(status, err.message, login ? CHALLENGE : {});
   }
   const hinted = engineStatus(err);
   if (hinted) return plain(hinted, err.message);

@@ -189,6 +189,29 @@ describe("GeoServer → NGW", () => {
     expect(list.featureTypes.featureType.length).toBe(1);
   });
 
+  test("non-empty store deletes: data store 403, coverage store 401 (GeoServer's source)", async () => {
+    expect((await gs("DELETE", "/workspaces/demo/datastores/gpkg-store")).status).toBe(403);
+    expect(
+      (await gs("DELETE", "/workspaces/demo/datastores/gpkg-store/featuretypes/iceland")).status,
+    ).toBe(403);
+    const tif = await Bun.file(`${FIX}/world.tif`).arrayBuffer();
+    const up = await gs(
+      "PUT",
+      "/workspaces/demo/coveragestores/dem/file.geotiff",
+      tif,
+      "image/tiff",
+    );
+    expect(up.status).toBe(201);
+    expect(up.res.headers.get("content-type")).toBe("application/xml");
+    const del = await gs("DELETE", "/workspaces/demo/coveragestores/dem");
+    expect(del.status).toBe(401);
+    expect(del.res.headers.get("www-authenticate")).toBeNull();
+    expect((await gs("DELETE", "/workspaces/demo/coveragestores/dem?recurse=true")).status).toBe(
+      200,
+    );
+    expect((await gs("GET", "/layers/demo:dem.json")).status).toBe(404);
+  });
+
   test("a new feature type from attributes is an empty, editable NGW layer", async () => {
     await gs(
       "POST",
