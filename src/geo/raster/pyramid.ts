@@ -78,7 +78,7 @@ async function buildLevel0(reader: GeoTiffReader, info: RasterInfo, store: Block
             for (let b = 0; b < nb; b++) {
               const v = src[b]![si] as number;
               dst[b]![di] = v;
-              if (v !== v || v === nd) ok = false;
+              if (Number.isNaN(v) || v === nd) ok = false;
             }
             valid[di] = ok ? 1 : 0;
             if (ok) {
