@@ -4,7 +4,7 @@
  * by the pure renderer in geo/render.
  */
 import type { BBox } from "../../geo/geometry/types.ts";
-import { type Rendered, renderImage } from "../../geo/render/index.ts";
+import { type Rendered, type RenderLayer, renderImage } from "../../geo/render/index.ts";
 import { type LegendSymbol, legendImage, legendSymbols } from "../../geo/render/legend.ts";
 import { MERC_MAX, tileView, type View, viewOf } from "../../geo/render/view.ts";
 import { defaultRasterStyle, defaultVectorStyle, type Style } from "../../geo/style/model.ts";
@@ -24,8 +24,17 @@ export async function renderTile(
   x: number,
   y: number,
   signal?: AbortSignal,
+  options: RenderOptions = {},
 ): Promise<Rendered> {
-  return renderView(catalog, actor, ids, tileView(z, x, y), signal);
+  return renderView(catalog, actor, ids, tileView(z, x, y), signal, options);
+}
+
+export interface RenderOptions {
+  /**
+   * NGW's symbols[R]: per style id, the legend symbol indexes to draw (legend_symbols order);
+   * other rules are left out. Absent ids draw every rule.
+   */
+  symbols?: Map<number, Set<number>>;
 }
 
 export async function renderView(
@@ -34,12 +43,27 @@ export async function renderView(
   ids: number[],
   view: View,
   signal?: AbortSignal,
+  options: RenderOptions = {},
 ): Promise<Rendered> {
   const rows: ResourceRow[] = [];
   for (const id of ids) rows.push(await openRenderable(catalog, actor, id));
-  const layers = [];
-  for (const row of rows) layers.push(await renderLayerOf(catalog.deps, row));
+  const layers: RenderLayer[] = [];
+  for (const row of rows) {
+    const layer = await renderLayerOf(catalog.deps, row);
+    const keep = options.symbols?.get(row.id);
+    layers.push(keep && layer.kind === "vector" ? onlySymbols(layer, keep) : layer);
+  }
   return renderImage(layers, view, signal);
+}
+
+/** Keeps the rules whose legend index is listed; label-only rules have no symbol and stay. */
+function onlySymbols(layer: RenderLayer & { kind: "vector" }, keep: Set<number>): RenderLayer {
+  let index = 0;
+  const rules = layer.style.rules.filter((r) => {
+    if (!r.symbolizers.some((s) => s.kind !== "label")) return true;
+    return keep.has(index++);
+  });
+  return { ...layer, style: { ...layer.style, rules } };
 }
 
 export async function renderLegendSymbols(

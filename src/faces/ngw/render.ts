@@ -59,7 +59,9 @@ function renderHandlers(app: AppContext) {
       const { z, x, y } = tileParams(q);
       const ids = idList(q.resource);
       const nd = ndParam(q.nd);
-      const out = await renderTile(catalog, c.get("actor"), ids, z, x, y, c.req.raw.signal);
+      const out = await renderTile(catalog, c.get("actor"), ids, z, x, y, c.req.raw.signal, {
+        symbols: symbolsParam(q),
+      });
       return tileResponse(c, out, nd);
     },
 
@@ -147,6 +149,26 @@ function idList(v: string | undefined): number[] {
     if (!/^\d{1,15}$/.test(s)) throw new ValidationError(`Invalid resource id '${s}'.`);
     return Number(s);
   });
+}
+
+/** NGW's symbols[R]=0-3,5 (legend indexes to draw per style); an empty value draws none. */
+function symbolsParam(q: Record<string, string>): Map<number, Set<number>> | undefined {
+  let out: Map<number, Set<number>> | undefined;
+  for (const [k, v] of Object.entries(q)) {
+    const m = /^symbols\[(\d{1,15})\]$/.exec(k);
+    if (!m) continue;
+    const set = new Set<number>();
+    for (const part of v === "" ? [] : v.split(",")) {
+      const r = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part.trim());
+      if (!r) throw new ValidationError(`Invalid value of '${k}': ${part}.`);
+      const a = Number(r[1]);
+      const b = r[2] === undefined ? a : Number(r[2]);
+      if (b < a || b - a > 10_000) throw new ValidationError(`Invalid range in '${k}': ${part}.`);
+      for (let i = a; i <= b; i++) set.add(i);
+    }
+    (out ??= new Map()).set(Number(m[1]), set);
+  }
+  return out;
 }
 
 function ndParam(v: string | undefined): 200 | 204 | 404 {

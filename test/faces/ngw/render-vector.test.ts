@@ -142,6 +142,20 @@ describe("styled vector tiles", () => {
     expect(px(240, 140)).toEqual([0, 0, 0, 0]);
   });
 
+  test("symbols[R] draws only the listed legend symbols", async () => {
+    // The polygon layer's SLD has three rules (land, road, town); symbols=1-2 drops "land".
+    const base = `/api/component/render/tile?z=${Z}&x=${X}&y=${Y}&resource=${style}`;
+    const without = await pixels(
+      await s.fetch(`${base}&symbols[${styles[0]}]=1-2`, { auth: s.admin }),
+    );
+    expect(without(60, 60)[3]).toBe(0);
+    expect(without(120, 200)).toEqual([0, 0, 255, 255]);
+    const only = await pixels(await s.fetch(`${base}&symbols[${styles[0]}]=0`, { auth: s.admin }));
+    expect(only(60, 60)).toEqual([255, 0, 0, 255]);
+    const bad = await s.json(`${base}&symbols[${styles[0]}]=x`, { auth: s.admin });
+    expect(bad.status).toBe(422);
+  });
+
   test("the layer itself draws with the default style; extent and preview", async () => {
     const layer = layers[0]!;
     const px = await pixels(
