@@ -143,6 +143,7 @@ export class Imports extends GsBase {
       const { path } = await this.catalog.uploads.path(up.id);
       const names = await this.sourceNames(path, u.format, zipNames, fileName);
       if (u.configure === "none") {
+        await this.catalog.resources.require(actor, store.id, "resource.update");
         await this.mergeExt(store.id, {
           params: { ...store.params, upload: up.id, format: u.format },
         });

@@ -201,7 +201,9 @@ export class Styles extends GsBase {
     const users = await this.users(s);
     if (users.length > 0 && !recurse)
       throw new GsForbidden("Can't delete style referenced by existing layers.");
+    await this.catalog.resources.require(actor, s.id, "resource.read");
     for (const id of users) {
+      await this.catalog.resources.require(actor, id, "resource.update");
       const ext = (await this.ext(id)) as LayerExt & { styleRefs?: (StyleRef | null)[] };
       const keep = (r: StyleRef) => !("id" in r && r.id === s.id);
       await this.setExt(id, {

@@ -27,6 +27,8 @@ export interface GsRoute {
   /** Segments; `{x}` captures one, `{x:file}` captures an upload segment (file|url|external.ext). */
   path: string;
   methods: Partial<Record<Method, GsHandler>>;
+  /** Server-wide writes (settings, defaults, reload): superusers only, whatever the ACL says. */
+  admin?: true;
 }
 
 export interface GsDeps {
@@ -53,18 +55,26 @@ export function geoserverFace(app: AppContext): Hono<Env> {
     { path: "/about/version", methods: { GET: about.version } },
     { path: "/about/manifest", methods: { GET: about.manifest } },
     { path: "/about/status", methods: { GET: about.status } },
-    { path: "/reload", methods: { POST: about.reload, PUT: about.reload } },
-    { path: "/reset", methods: { POST: about.reload, PUT: about.reload } },
-    { path: "/settings", methods: { GET: set.settings, PUT: set.putSettings } },
-    { path: "/settings/contact", methods: { GET: set.contact, PUT: set.putContact } },
+    { path: "/reload", methods: { POST: about.reload, PUT: about.reload }, admin: true },
+    { path: "/reset", methods: { POST: about.reload, PUT: about.reload }, admin: true },
+    { path: "/settings", methods: { GET: set.settings, PUT: set.putSettings }, admin: true },
+    { path: "/settings/contact", methods: { GET: set.contact, PUT: set.putContact }, admin: true },
     { path: "/security/usergroup/users", methods: { GET: set.users } },
     { path: "/security/roles", methods: { GET: set.roles } },
 
     { path: "/workspaces", methods: { GET: ws.list, POST: ws.create } },
-    { path: "/workspaces/default", methods: { GET: ws.getDefault, PUT: ws.putDefault } },
+    {
+      path: "/workspaces/default",
+      methods: { GET: ws.getDefault, PUT: ws.putDefault },
+      admin: true,
+    },
     { path: W, methods: { GET: ws.get, PUT: ws.update, DELETE: ws.remove } },
     { path: "/namespaces", methods: { GET: ns.list, POST: ns.create } },
-    { path: "/namespaces/default", methods: { GET: ns.getDefault, PUT: ns.putDefault } },
+    {
+      path: "/namespaces/default",
+      methods: { GET: ns.getDefault, PUT: ns.putDefault },
+      admin: true,
+    },
     { path: "/namespaces/{ns}", methods: { GET: ns.get, PUT: ns.update, DELETE: ns.remove } },
 
     { path: `${W}/datastores`, methods: { GET: ds.list, POST: ds.create } },
@@ -138,9 +148,10 @@ export function geoserverFace(app: AppContext): Hono<Env> {
       c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? "local",
     );
     // Real GeoServer protects every REST path (rest.properties /**;GET=ADMIN); gisd lets
-    // authenticated users read what the ACL shows them and keeps writes for superusers.
+    // authenticated users do what the catalog ACL allows them (reads, and writes such as
+    // manage_children/update on their groups), and keeps server-wide writes for superusers.
     if (actor.authMedium === null) return plain(401, "Authentication required", CHALLENGE);
-    if (method !== "GET" && !actor.superuser)
+    if (method !== "GET" && !actor.superuser && hit.route.admin)
       return plain(403, "Access denied: administrator privileges are required");
     const r = makeReq(c, actor, hit.params, ext, app.config.maxUpload);
     try {

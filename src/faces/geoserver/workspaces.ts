@@ -41,7 +41,7 @@ export function workspaceHandlers({ gs }: GsDeps) {
       if (!input.name) throw badRequest("Workspace name is required");
       const ws = await W.create(r.actor, { name: input.name, isolated: input.isolated });
       if (
-        r.flag("default") ||
+        (r.flag("default") && r.actor.superuser) ||
         !(await W.getDefault(r.actor)) ||
         (await W.list(r.actor)).length === 1
       )

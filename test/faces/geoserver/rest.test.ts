@@ -185,7 +185,7 @@ describe("statuses and errors", () => {
     expect(d.text).toBe("Workspace not empty");
   });
 
-  test("anonymous requests get 401 with the GeoServer realm; non-admins cannot write", async () => {
+  test("anonymous requests get 401 with the GeoServer realm; other users write what the ACL allows", async () => {
     const r = await s.fetch(`${R}/workspaces.json`);
     expect(r.status).toBe(401);
     expect(r.headers.get("www-authenticate")).toBe('Basic realm="GeoServer Realm"');
@@ -203,6 +203,79 @@ describe("statuses and errors", () => {
       body: JSON.stringify({ workspace: { name: "alices" } }),
     });
     expect(w.status).toBe(403);
+    // The catalog ACL decides: alice may manage the group she was given; other workspaces are
+    // invisible to her (404, nothing leaks), server-wide settings are for superusers.
+    await call("POST", "/workspaces", JSON.stringify({ workspace: { name: "shared" } }));
+    const shared = JSON.parse((await call("GET", "/workspaces/shared.json")).text).workspace;
+    expect(shared.name).toBe("shared");
+    const search = await s.json("/api/resource/search/?display_name=shared", { auth: s.admin });
+    const sid = (search.body as { resource: { id: number } }[])[0]!.resource.id;
+    const alice = (
+      await s.json("/api/component/auth/current_user", { auth: "alice:alice-password-1" })
+    ).body.id;
+    const acl = await s.json(`/api/resource/${sid}`, {
+      method: "PUT",
+      auth: s.admin,
+      body: {
+        resource: {
+          permissions: [
+            {
+              action: "allow",
+              principal: { id: alice },
+              identity: "",
+              scope: "",
+              permission: "",
+              propagate: true,
+            },
+          ],
+        },
+      },
+    });
+    expect(acl.status).toBe(200);
+    const asAlice = (method: string, path: string, body: string) =>
+      s.fetch(R + path, {
+        method,
+        auth: "alice:alice-password-1",
+        headers: { "Content-Type": "application/json" },
+        body,
+      });
+    expect(
+      (
+        await asAlice(
+          "POST",
+          "/workspaces/shared/datastores",
+          JSON.stringify({ dataStore: { name: "hers" } }),
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await asAlice(
+          "POST",
+          "/workspaces/demo/datastores",
+          JSON.stringify({ dataStore: { name: "hers" } }),
+        )
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await asAlice(
+          "PUT",
+          "/settings",
+          JSON.stringify({ global: { settings: { verbose: true } } }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await asAlice(
+          "PUT",
+          "/workspaces/default",
+          JSON.stringify({ workspace: { name: "shared" } }),
+        )
+      ).status,
+    ).toBe(403);
+    expect((await call("DELETE", "/workspaces/shared?recurse=true")).status).toBe(200);
     const users = JSON.parse((await call("GET", "/security/usergroup/users.json")).text);
     expect(users.users.map((u: { userName: string }) => u.userName)).toContain("alice");
     const roles = JSON.parse((await call("GET", "/security/roles.json")).text);
