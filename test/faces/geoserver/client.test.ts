@@ -119,6 +119,19 @@ describe("Stores, layers, styles, layer groups", () => {
     ).rejects.toThrow();
   });
 
+  test("list=available names the unpublished tables of the store's file", async () => {
+    const res = await s.fetch(
+      `/geoserver/rest/workspaces/${ws}/datastores/my-gpkg-store/featuretypes.json?list=available`,
+      { auth: s.admin },
+    );
+    expect(await res.json()).toEqual({ list: { string: ["iceland"] } });
+    const xml = await s.fetch(
+      `/geoserver/rest/workspaces/${ws}/datastores/my-gpkg-store/featuretypes.xml?list=available`,
+      { auth: s.admin },
+    );
+    expect(await xml.text()).toBe("<list><featureTypeName>iceland</featureTypeName></list>");
+  });
+
   test("publishing a feature type from the GeoPackage", async () => {
     await grc.layers.publishFeatureType(
       ws,
