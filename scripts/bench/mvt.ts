@@ -5,12 +5,14 @@ import { Database, type Statement } from "bun:sqlite";
  *
  *   bun scripts/bench/mvt.ts [--features 1000000] [--pg postgres://…] [--no-pg] [--rounds 3]
  *                            [--keep DIR]   (reuse the generated layer files between runs)
- *                            [--source bench|product|sqlite] [--lists z2,z8,z14]
+ *                            [--source bench|product|sqlite|fgb] [--lists z2,z8,z14]
  *
  * --source product reads through gisd's own LibsqlSource (src/geo/sources/libsql-source.ts,
  * what vector_layer serves); --source bench (default) through a minimal reader of the same
  * layout that fetches a tile's rows in one statement; --source sqlite is that reader on
- * bun:sqlite instead of @libsql/client (not what gisd ships: it shows the row reader's share).
+ * bun:sqlite instead of @libsql/client (not what gisd ships: it shows the row reader's share);
+ * --source fgb writes the layer as FlatGeobuf (features in packed Hilbert R-tree order) and
+ * reads it in place through gisd's FgbSource.
  *
  * The layer (seeded PRNG, so every run makes the same data): buildings (rotated rectangles
  * 8–40 m) and roads (wiggly polylines) clustered around 60 towns, plus points of interest, in a
@@ -21,11 +23,12 @@ import { Database, type Statement } from "bun:sqlite";
  * built once beforehand and its time is printed) and warm, with 1 and 2 concurrent clients.
  * One file over 400 lines on purpose: a benchmark is read, checked and run as a whole.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { SQL } from "bun";
+import { writeFgb } from "../../src/geo/formats/fgb-writer.ts";
 import type { BBox, Geometry } from "../../src/geo/geometry/types.ts";
 import { decodeWkb, encodeEwkb, encodeWkb } from "../../src/geo/geometry/wkb.ts";
 import type {
@@ -35,6 +38,7 @@ import type {
   FieldDef,
   SourceInfo,
 } from "../../src/geo/sources/feature-source.ts";
+import { FgbSource } from "../../src/geo/sources/fgb-source.ts";
 import {
   bulkInsert,
   createLayerTable,
@@ -310,6 +314,30 @@ async function loadProduct(path: string): Promise<FeatureSource> {
   return src;
 }
 
+/** The same data as a FlatGeobuf file read in place (FgbSource). */
+async function loadFgb(dir: string): Promise<FeatureSource> {
+  const path = join(dir, "layer.fgb");
+  if (!existsSync(path)) {
+    const info: SourceInfo = { srs: 3857, geometryType: "GEOMETRY" as never, fields: FIELDS };
+    const rows = (async function* () {
+      for (const r of generate(N))
+        yield {
+          id: r.id,
+          geom: r.geom,
+          fields: { name: r.name, kind: r.kind, height: r.height, flag: r.flag },
+        };
+    })();
+    const tmp = await writeFgb(info, rows, {
+      layerName: "layer",
+      srs: 3857,
+      fields: FIELDS,
+      tmpDir: dir,
+    });
+    renameSync(tmp, path);
+  }
+  return new FgbSource(path);
+}
+
 // ---- PostGIS side ----------------------------------------------------------------------
 
 async function loadPostgis(url: string): Promise<SQL> {
@@ -498,9 +526,12 @@ const dir = KEEP || mkdtempSync(join(tmpdir(), "gisd-bench-mvt-"));
 mkdirSync(dir, { recursive: true });
 try {
   let t0 = performance.now();
-  const db = SOURCE === "product" ? undefined : await loadLibsql(join(dir, "layer.db"));
+  const db =
+    SOURCE === "product" || SOURCE === "fgb" ? undefined : await loadLibsql(join(dir, "layer.db"));
   const source = !db
-    ? await loadProduct(join(dir, "product.db"))
+    ? SOURCE === "fgb"
+      ? await loadFgb(dir)
+      : await loadProduct(join(dir, "product.db"))
     : SOURCE === "sqlite"
       ? new SqliteSource(db, join(dir, "layer.db"))
       : new BenchSource(db);
