@@ -6,6 +6,7 @@ import { Database, type Statement } from "bun:sqlite";
  *   bun scripts/bench/mvt.ts [--features 1000000] [--pg postgres://…] [--no-pg] [--rounds 3]
  *                            [--keep DIR]   (reuse the generated layer files between runs)
  *                            [--source bench|product|sqlite|fgb] [--lists z2,z8,z14]
+ *                            [--order id|hilbert]  (row order of the bench libSQL layer)
  *
  * --source product reads through gisd's own LibsqlSource (src/geo/sources/libsql-source.ts,
  * what vector_layer serves); --source bench (default) through a minimal reader of the same
@@ -48,6 +49,7 @@ import {
 import { clip } from "../../src/geo/tiling/clip.ts";
 import { encode } from "../../src/geo/tiling/encode.ts";
 import { sizeOf } from "../../src/geo/tiling/index.ts";
+import { tileId } from "../../src/geo/tiling/pmtiles.ts";
 import { project, tileTransform } from "../../src/geo/tiling/project.ts";
 import { type LayerRef, TileService } from "../../src/geo/tiling/service.ts";
 import { simplify } from "../../src/geo/tiling/simplify.ts";
@@ -65,6 +67,8 @@ const PG_URL = argv.includes("--no-pg")
   ? ""
   : arg("pg", process.env.PGBENCH_URL ?? "postgres://postgres@127.0.0.1:55432/postgres");
 const SOURCE = arg("source", "bench");
+/** Store the libSQL layer with ids (so rows) in Hilbert order: --order hilbert. */
+const HILBERT = arg("order", "id") === "hilbert";
 const KEEP = argv.includes("--keep") ? arg("keep", "") : "";
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -258,6 +262,27 @@ class SqliteSource extends BenchSource {
   }
 }
 
+/**
+ * The generated rows with ids renumbered along a Hilbert curve (z16 cells of the box centres):
+ * in a rowid table, a tile's features then sit on neighbouring pages, as in FlatGeobuf.
+ */
+function hilbertOrdered(): Row[] {
+  const rows = [...generate(N)];
+  const size = (2 * WORLD_HALF) / 2 ** 16;
+  const key = (r: Row) => {
+    const b = bboxOf(r.geom);
+    const x = Math.floor(((b[0] + b[2]) / 2 + WORLD_HALF) / size);
+    const y = Math.floor((WORLD_HALF - (b[1] + b[3]) / 2) / size);
+    return tileId(16, x, y);
+  };
+  const keys = new Map(rows.map((r) => [r, key(r)]));
+  rows.sort((a, b) => keys.get(a)! - keys.get(b)!);
+  rows.forEach((r, i) => {
+    r.id = i + 1;
+  });
+  return rows;
+}
+
 async function loadLibsql(path: string): Promise<Client> {
   const reuse = existsSync(path);
   const db = createClient({ url: `file:${path}` });
@@ -271,7 +296,7 @@ async function loadLibsql(path: string): Promise<Client> {
     await db.batch(batch, "write");
     batch = [];
   };
-  for (const r of generate(N)) {
+  for (const r of HILBERT ? hilbertOrdered() : generate(N)) {
     const b = bboxOf(r.geom);
     batch.push({
       sql: "INSERT INTO f VALUES (?, ?, ?, ?, ?, ?)",
@@ -526,14 +551,14 @@ const dir = KEEP || mkdtempSync(join(tmpdir(), "gisd-bench-mvt-"));
 mkdirSync(dir, { recursive: true });
 try {
   let t0 = performance.now();
-  const db =
-    SOURCE === "product" || SOURCE === "fgb" ? undefined : await loadLibsql(join(dir, "layer.db"));
+  const layerFile = join(dir, HILBERT ? "layer-hilbert.db" : "layer.db");
+  const db = SOURCE === "product" || SOURCE === "fgb" ? undefined : await loadLibsql(layerFile);
   const source = !db
     ? SOURCE === "fgb"
       ? await loadFgb(dir)
       : await loadProduct(join(dir, "product.db"))
     : SOURCE === "sqlite"
-      ? new SqliteSource(db, join(dir, "layer.db"))
+      ? new SqliteSource(db, layerFile)
       : new BenchSource(db);
   log(
     `libSQL layer (${SOURCE} reader): ${N} features loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
