@@ -3,7 +3,7 @@
  * the rules that match it at the view's scale (filters, else rules, scale ranges), in rule order;
  * labels are drawn last, over all geometry, with their halo. Coordinates arrive in EPSG:3857.
  */
-import { Image, type SKRSContext2D } from "@napi-rs/canvas";
+import { Image, Path2D, type SKRSContext2D } from "@napi-rs/canvas";
 import type { BBox, Geometry, Position } from "../geometry/types.ts";
 import type { Feature } from "../sources/feature-source.ts";
 import { toCssRgba } from "../style/color.ts";
@@ -49,10 +49,11 @@ export async function drawVector(
   for await (const f of input.features(query, signal)) {
     if (!f.geom) continue;
     const rules = matchingRules(style, f.fields, view.scale);
+    const shapes = rules.length ? new Shapes(f.geom, px) : null;
     for (const rule of rules) {
       for (const s of rule.symbolizers) {
         if (s.kind === "label") labels.push([s, f]);
-        else drawSymbolizer(ctx, s, f.geom, px);
+        else drawSymbolizer(ctx, s, shapes!, px);
       }
     }
     if (rules.length) drawn++;
@@ -76,42 +77,94 @@ function bufferPixels(style: VectorStyle): number {
 
 type Px = (p: Position) => [number, number];
 
-function drawSymbolizer(ctx: SKRSContext2D, s: Symbolizer, g: Geometry, px: Px): void {
-  if (g.type === "GeometryCollection") {
-    for (const part of g.geometries) drawSymbolizer(ctx, s, part, px);
-    return;
+/** A feature's geometry as canvas paths, built once and shared by all its symbolizers. */
+class Shapes {
+  readonly polys: Position[][][] = [];
+  readonly lines: Position[][] = [];
+  readonly points: Position[] = [];
+  #area: Path2D | null | undefined;
+  #outline: Path2D | null | undefined;
+
+  constructor(
+    g: Geometry,
+    private readonly px: Px,
+  ) {
+    this.#collect(g);
   }
-  const polys =
-    g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
-  const lines =
-    g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
-  const points =
-    g.type === "Point" ? [g.coordinates] : g.type === "MultiPoint" ? g.coordinates : [];
-  if (s.kind === "fill" && polys.length) {
-    ctx.beginPath();
-    for (const poly of polys) for (const ring of poly) tracePath(ctx, ring, px, true);
+
+  #collect(g: Geometry): void {
+    if (g.type === "GeometryCollection") for (const part of g.geometries) this.#collect(part);
+    else if (g.type === "Polygon") this.polys.push(g.coordinates);
+    else if (g.type === "MultiPolygon") this.polys.push(...g.coordinates);
+    else if (g.type === "LineString") this.lines.push(g.coordinates);
+    else if (g.type === "MultiLineString") this.lines.push(...g.coordinates);
+    else if (g.type === "Point") this.points.push(g.coordinates);
+    else this.points.push(...g.coordinates);
+  }
+
+  /** Polygon rings, for fills (even-odd). */
+  area(): Path2D | null {
+    if (this.#area === undefined) {
+      this.#area = this.polys.length ? new Path2D() : null;
+      for (const poly of this.polys)
+        for (const ring of poly) trace(this.#area!, ring, this.px, true);
+    }
+    return this.#area;
+  }
+
+  /** Rings and lines, for strokes. */
+  outline(): Path2D | null {
+    if (this.#outline === undefined) {
+      if (!this.polys.length && !this.lines.length) this.#outline = null;
+      else {
+        const path = new Path2D();
+        const area = this.area();
+        if (area) path.addPath(area);
+        for (const line of this.lines) trace(path, line, this.px, false);
+        this.#outline = path;
+      }
+    }
+    return this.#outline;
+  }
+}
+
+function drawSymbolizer(ctx: SKRSContext2D, s: Symbolizer, shapes: Shapes, px: Px): void {
+  if (s.kind === "fill") {
+    const area = shapes.area();
+    if (!area) return;
     ctx.fillStyle = toCssRgba(s.color, s.opacity);
-    ctx.fill("evenodd");
-  } else if (s.kind === "stroke" && (polys.length || lines.length)) {
-    ctx.beginPath();
-    for (const poly of polys) for (const ring of poly) tracePath(ctx, ring, px, true);
-    for (const line of lines) tracePath(ctx, line, px, false);
+    ctx.fill(area, "evenodd");
+  } else if (s.kind === "stroke") {
+    const outline = shapes.outline();
+    if (!outline) return;
     applyStroke(ctx, s);
-    ctx.stroke();
+    ctx.stroke(outline);
     ctx.setLineDash([]);
   } else if (s.kind === "marker") {
-    const at = points.length ? points : polys.map((p) => ringCentre(p[0] ?? []));
+    const at = shapes.points.length
+      ? shapes.points
+      : shapes.polys.map((p) => ringCentre(p[0] ?? []));
     for (const p of at) drawMarker(ctx, s, px(p));
   }
 }
 
-function tracePath(ctx: SKRSContext2D, ring: Position[], px: Px, close: boolean): void {
-  ring.forEach((p, i) => {
-    const [x, y] = px(p);
-    if (i === 0) ctx.moveTo(x, y);
-    else ctx.lineTo(x, y);
-  });
-  if (close) ctx.closePath();
+/**
+ * Adds a ring or line to a path in pixels, skipping vertices within a third of a pixel of the
+ * last one kept (invisible, and most of a coarse-scale outline's cost).
+ */
+function trace(path: Path2D, ring: Position[], px: Px, close: boolean): void {
+  let lx = Number.NaN;
+  let ly = Number.NaN;
+  const last = ring.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const [x, y] = px(ring[i]!);
+    if (i === 0) path.moveTo(x, y);
+    else if (i === last || Math.abs(x - lx) > 0.33 || Math.abs(y - ly) > 0.33) path.lineTo(x, y);
+    else continue;
+    lx = x;
+    ly = y;
+  }
+  if (close) path.closePath();
 }
 
 function applyStroke(ctx: SKRSContext2D, s: StrokeSymbolizer): void {
