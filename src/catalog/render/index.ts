@@ -14,7 +14,15 @@ import { ValidationError } from "../errors.ts";
 import type { Catalog } from "../index.ts";
 import type { ResourceRow } from "../resource-row.ts";
 import { demand } from "../resources.ts";
-import { extent3857, isRenderable, isStyleClass, renderLayerOf, styleModel } from "./layers.ts";
+import { renderCache } from "./cache.ts";
+import {
+  dataRowOf,
+  extent3857,
+  isRenderable,
+  isStyleClass,
+  renderLayerOf,
+  styleModel,
+} from "./layers.ts";
 
 export async function renderTile(
   catalog: Catalog,
@@ -47,13 +55,37 @@ export async function renderView(
 ): Promise<Rendered> {
   const rows: ResourceRow[] = [];
   for (const id of ids) rows.push(await openRenderable(catalog, actor, id));
+  const key = await cacheKey(catalog, rows, view, options);
+  const cache = renderCache(catalog);
+  const hit = cache.get(key);
+  if (hit) return hit;
   const layers: RenderLayer[] = [];
   for (const row of rows) {
     const layer = await renderLayerOf(catalog.deps, row);
     const keep = options.symbols?.get(row.id);
     layers.push(keep && layer.kind === "vector" ? onlySymbols(layer, keep) : layer);
   }
-  return renderImage(layers, view, signal);
+  const out = await renderImage(layers, view, signal);
+  cache.set(key, out);
+  return out;
+}
+
+/** Versions of each drawn resource and of the layer under it, the view and the options. */
+async function cacheKey(
+  catalog: Catalog,
+  rows: ResourceRow[],
+  view: View,
+  options: RenderOptions,
+): Promise<string> {
+  const parts: string[] = [];
+  for (const row of rows) {
+    const data = await dataRowOf(catalog.deps, row);
+    const keep = options.symbols?.get(row.id);
+    parts.push(
+      `${row.id}.${row.version}/${data.id}.${data.version}${keep ? `[${[...keep]}]` : ""}`,
+    );
+  }
+  return `${view.bbox.join(",")}|${view.width}x${view.height}|${parts.join(";")}`;
 }
 
 /** Keeps the rules whose legend index is listed; label-only rules have no symbol and stay. */

@@ -177,4 +177,23 @@ describe("styled vector tiles", () => {
     const sym = await s.json(`/api/resource/${styles[0]}/legend_symbols`, { auth: s.admin });
     expect(sym.body).toHaveLength(3);
   });
+  test("an edit is visible in the next tile (rendered tiles are cached by version)", async () => {
+    const url = `/api/component/render/tile?z=${Z}&x=${X}&y=${Y}&resource=${style}`;
+    expect((await pixels(await s.fetch(url, { auth: s.admin })))(60, 60)).toEqual([255, 0, 0, 255]);
+    const feats = await s.json(`/api/resource/${layers[0]}/feature/`, { auth: s.admin });
+    const fid = feats.body[0].id;
+    const put = await s.json(`/api/resource/${layers[0]}/feature/${fid}`, {
+      method: "PUT",
+      auth: s.admin,
+      body: { fields: { kind: "lake" } },
+    });
+    expect(put.status).toBe(200);
+    // No rule matches "lake": the polygon disappears from the (uncached) next render.
+    expect((await pixels(await s.fetch(url, { auth: s.admin })))(60, 60)[3]).toBe(0);
+    await s.json(`/api/resource/${layers[0]}/feature/${fid}`, {
+      method: "PUT",
+      auth: s.admin,
+      body: { fields: { kind: "land" } },
+    });
+  });
 });
