@@ -337,6 +337,15 @@ describe("raster_layer and render endpoints", () => {
     expect(prev.data.some((v, i) => i % 4 === 3 && v === 255)).toBe(true);
   });
 
+  test("route names are published for ngw-connector", async () => {
+    const r = await s.json("/api/component/pyramid/route");
+    expect(r.body["render.tile"]).toEqual(["/api/component/render/tile"]);
+    expect(r.body["render.image"]).toEqual(["/api/component/render/image"]);
+    expect(r.body["render.legend"]).toEqual(["/api/resource/{0}/legend", "id"]);
+    expect(r.body["render.legend_symbols"]).toEqual(["/api/resource/{0}/legend_symbols", "id"]);
+    expect(r.body["raster_layer.download"]).toEqual(["/api/resource/{0}/download", "id"]);
+  });
+
   test("bad parameters are NGW 4xx JSON", async () => {
     const bad: [string, number][] = [
       [`/api/component/render/tile?z=25&x=0&y=0&resource=${id}`, 422],
