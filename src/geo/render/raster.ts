@@ -17,39 +17,48 @@ export interface RasterInput {
   block: (level: number, col: number, row: number) => Promise<DecodedBlock | undefined>;
 }
 
+/** Rows warped at a time: large images go in strips, so warp buffers stay under ~70 MB. */
+const STRIP_ROWS = 512;
+
 /** RGBA pixels (premultiplied: no) of the raster in the view; null when nothing is visible. */
 export async function rasterPixels(
   input: RasterInput,
   style: RasterStyle,
   view: View,
 ): Promise<Uint8ClampedArray | null> {
-  const res = await warp({
-    info: input.info,
-    bbox: view.bbox,
-    width: view.width,
-    height: view.height,
-    inverse: input.inverse,
-    resampling: style.resampling,
-    block: input.block,
-  });
-  const n = view.width * view.height;
-  const out = new Uint8ClampedArray(n * 4);
+  const out = new Uint8ClampedArray(view.width * view.height * 4);
   const paint = painter(style, input.info);
   const opacity = Math.max(0, Math.min(1, style.opacity));
+  const resY = (view.bbox[3] - view.bbox[1]) / view.height;
   let any = false;
   const px = new Float64Array(input.info.bandCount);
   const rgba = new Float64Array(4);
-  for (let i = 0; i < n; i++) {
-    if (!res.valid[i]) continue;
-    for (let b = 0; b < px.length; b++) px[b] = res.bands[b]![i]!;
-    if (!paint(px, rgba)) continue;
-    const a = rgba[3]! * opacity;
-    if (a <= 0) continue;
-    out[i * 4] = rgba[0]!;
-    out[i * 4 + 1] = rgba[1]!;
-    out[i * 4 + 2] = rgba[2]!;
-    out[i * 4 + 3] = a;
-    any = true;
+  for (let row0 = 0; row0 < view.height; row0 += STRIP_ROWS) {
+    const rows = Math.min(STRIP_ROWS, view.height - row0);
+    const top = view.bbox[3] - row0 * resY;
+    const res = await warp({
+      info: input.info,
+      bbox: [view.bbox[0], top - rows * resY, view.bbox[2], top],
+      width: view.width,
+      height: rows,
+      inverse: input.inverse,
+      resampling: style.resampling,
+      block: input.block,
+    });
+    const base = row0 * view.width;
+    for (let i = 0; i < rows * view.width; i++) {
+      if (!res.valid[i]) continue;
+      for (let b = 0; b < px.length; b++) px[b] = res.bands[b]![i]!;
+      if (!paint(px, rgba)) continue;
+      const a = rgba[3]! * opacity;
+      if (a <= 0) continue;
+      const o = (base + i) * 4;
+      out[o] = rgba[0]!;
+      out[o + 1] = rgba[1]!;
+      out[o + 2] = rgba[2]!;
+      out[o + 3] = a;
+      any = true;
+    }
   }
   return any ? out : null;
 }

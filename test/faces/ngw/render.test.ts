@@ -326,6 +326,17 @@ describe("raster_layer and render endpoints", () => {
     );
     expect(img.w).toBe(300);
     expect(img.data.some((v, i) => i % 4 === 3 && v === 255)).toBe(true);
+    // Taller than one warp strip (512 rows): both halves carry the raster.
+    const tall = await rgba(
+      await s.fetch(`/api/component/render/image?resource=${id}&extent=${ext}&size=700,1100`, {
+        auth: s.admin,
+      }),
+    );
+    const opaqueRows = new Set<number>();
+    for (let i = 3; i < tall.data.length; i += 4)
+      if (tall.data[i] === 255) opaqueRows.add(Math.floor(i / 4 / 700));
+    expect([...opaqueRows].some((r) => r < 512)).toBe(true);
+    expect([...opaqueRows].some((r) => r > 600)).toBe(true);
     const ll = `/api/component/render/image?resource=${id}&extent=5.7,49.4,6.6,50.2&size=64,64&srs=4326`;
     expect((await rgba(await s.fetch(ll, { auth: s.admin }))).w).toBe(64);
     await rgba(await s.fetch(`/api/resource/${id}/legend`, { auth: s.admin }));
