@@ -84,9 +84,13 @@ function geomArgs(g: Geometry | null): InValue[] {
 
 const GEOM_COLS = ["geom", "geom_minx", "geom_miny", "geom_maxx", "geom_maxy"];
 
+// Per-spec keyname lookup, built once: prepare() runs for every row of a bulk insert.
+const keyMaps = new WeakMap<LayerTableSpec, Map<string, LayerTableSpec["fields"][number]>>();
+
 /** Coerces an input against the schema: all fields (insert) or only the given ones (update). */
 function prepare(spec: LayerTableSpec, f: FeatureInput, all: boolean): Prepared {
-  const byKey = new Map(spec.fields.map((d) => [d.keyname, d]));
+  let byKey = keyMaps.get(spec);
+  if (!byKey) keyMaps.set(spec, (byKey = new Map(spec.fields.map((d) => [d.keyname, d]))));
   const given = f.fields ?? {};
   for (const k of Object.keys(given)) if (!byKey.has(k)) throw new UnknownFieldError(k);
   const cols: string[] = [];
