@@ -49,6 +49,7 @@ export async function openGeoTiff(path: string): Promise<GeoTiffReader> {
     const count = await guard(() => tiff.getImageCount(), "image directory");
     const main = await guard(() => tiff.getImage(0), "image directory");
     const info = await describe(main, head);
+    const palette = await paletteOf(main, info);
     await checkBlocks(main, size);
     let maskImage: GeoTIFFImage | null = null;
     for (let i = 1; i < Math.min(count, 64); i++) {
@@ -63,7 +64,10 @@ export async function openGeoTiff(path: string): Promise<GeoTiffReader> {
     info.mask = maskImage !== null;
     return {
       info,
-      read: (x0, y0, x1, y1) => readWindow(main, maskImage, [x0, y0, x1, y1]),
+      read: async (x0, y0, x1, y1) => {
+        const w = await readWindow(main, maskImage, [x0, y0, x1, y1]);
+        return palette ? expandPalette(w, palette) : w;
+      },
       close: () => void (tiff as unknown as { close?: () => void }).close?.(),
     };
   } catch (err) {
@@ -211,6 +215,42 @@ async function readWindow(
     mask = (m as unknown as Uint8Array[])[0] ?? null;
   }
   return { bands, mask };
+}
+
+/**
+ * A paletted (PhotometricInterpretation 3) Byte image is expanded to RGBA at import, as NGW
+ * does with `gdal_translate -expand rgba`; the colour map's 16-bit entries become 8-bit and the
+ * nodata index becomes transparent. Changes `info` to 4 Byte bands.
+ */
+async function paletteOf(
+  im: GeoTIFFImage,
+  info: GeoTiffReader["info"],
+): Promise<Uint8Array | null> {
+  if (Number(im.fileDirectory.getValue("PhotometricInterpretation")) !== 3) return null;
+  const map = toArray(await guard(() => im.fileDirectory.loadValue("ColorMap"), "colour map"));
+  if (info.bandCount !== 1 || info.dtype !== "Byte" || map.length !== 3 * 256)
+    throw new RasterError("Only 8-bit single-band paletted TIFFs are supported.");
+  const lut = new Uint8Array(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    lut[i * 4] = map[i]! >> 8;
+    lut[i * 4 + 1] = map[256 + i]! >> 8;
+    lut[i * 4 + 2] = map[512 + i]! >> 8;
+    lut[i * 4 + 3] = info.nodata === i ? 0 : 255;
+  }
+  info.bandCount = 4;
+  info.colorInterp = ["Red", "Green", "Blue", "Alpha"];
+  info.nodata = null;
+  return lut;
+}
+
+function expandPalette(w: Window, lut: Uint8Array): Window {
+  const idx = w.bands[0]!;
+  const bands = [0, 1, 2, 3].map(() => new Uint8Array(idx.length));
+  for (let i = 0; i < idx.length; i++) {
+    const k = (idx[i] as number) * 4;
+    for (let b = 0; b < 4; b++) bands[b]![i] = lut[k + b]!;
+  }
+  return { bands, mask: w.mask };
 }
 
 async function guard<T>(fn: () => Promise<T> | T, what: string): Promise<T> {

@@ -86,6 +86,23 @@ describe("openGeoTiff", () => {
     }
   });
 
+  test("expands a paletted TIFF to RGBA, nodata index transparent", async () => {
+    const r = await openGeoTiff(join(FIX, "elev-palette.tif"));
+    try {
+      expect(r.info).toMatchObject({ bandCount: 4, dtype: "Byte", nodata: null });
+      expect(r.info.colorInterp).toEqual(["Red", "Green", "Blue", "Alpha"]);
+      const w = await r.read(0, 0, r.info.width, r.info.height);
+      expect(w.bands).toHaveLength(4);
+      // The corner is outside Luxembourg (index 0 = nodata); the middle is opaque colour.
+      expect(w.bands[3]![0]).toBe(0);
+      const mid = (r.info.height >> 1) * r.info.width + (r.info.width >> 1);
+      expect(w.bands[3]![mid]).toBe(255);
+      expect(w.bands[1]![mid]).toBeGreaterThan(100);
+    } finally {
+      r.close();
+    }
+  });
+
   test("refuses absurd dimensions before reading pixels", async () => {
     const p = join(tmp, "huge.tif");
     writeFileSync(p, fakeTiff(200_000, 200_000));
