@@ -53,6 +53,19 @@ export function ngwOnError(err: Error, c: Context): Response {
       headers,
     );
   }
+  // Pure engines (geometry, SRS, sources, formats) throw errors carrying a 4xx `status` hint
+  // without knowing any face; they are the client's fault, so they keep that status here.
+  const hinted = (err as { status?: unknown }).status;
+  if (
+    !(err instanceof HTTPException) &&
+    typeof hinted === "number" &&
+    hinted >= 400 &&
+    hinted < 500
+  ) {
+    const exception =
+      hinted === 404 ? EXCEPTION.not_found : "nextgisweb.core.exception.ValidationError";
+    return c.json(ngwErrorBody(hinted, "Bad request", err.message, exception), hinted as 400);
+  }
   if (err instanceof HTTPException) {
     const status = err.status;
     const exception =

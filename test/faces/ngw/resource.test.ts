@@ -403,3 +403,19 @@ describe("search, schema, routes and legacy forms", () => {
     expect(byParent.body.some((x: any) => x.id === g.body.id)).toBe(true);
   });
 });
+
+describe("engine errors", () => {
+  test("an engine error with a 4xx status hint keeps it in NGW's shape", async () => {
+    const { ngwOnError } = await import("../../../src/faces/ngw/errors.ts");
+    const { Hono } = await import("hono");
+    const { GeometryError } = await import("../../../src/geo/geometry/errors.ts");
+    const app = new Hono();
+    app.get("/x", () => {
+      throw new GeometryError("Ring is not closed.");
+    });
+    app.onError(ngwOnError);
+    const r = await app.request("/x");
+    expect(r.status).toBe(422);
+    expect(await r.json()).toMatchObject({ status_code: 422, message: "Ring is not closed." });
+  });
+});
