@@ -16,7 +16,6 @@ import {
   saveAttachment,
   toJson,
 } from "./attachments.ts";
-import { parseSize, thumbnail } from "./thumbnail.ts";
 
 export class FeatureAttachments {
   readonly #layers: FeatureLayers;
@@ -74,6 +73,8 @@ export class FeatureAttachments {
       throw new ValidationError("The attachment is not a JPEG or PNG image.");
     const bytes = new Uint8Array(await Bun.file(path).arrayBuffer());
     if (size === "") return { bytes, mimeType: attachment.mime_type };
+    // Loaded on first use: thumbnails need the Skia addon, which costs memory at start.
+    const { parseSize, thumbnail } = await import("./thumbnail.ts");
     const data = await thumbnail(bytes, attachment.mime_type, parseSize(size), crop);
     return { bytes: data, mimeType: attachment.mime_type };
   }

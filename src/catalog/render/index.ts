@@ -4,8 +4,8 @@
  * by the pure renderer in geo/render.
  */
 import type { BBox } from "../../geo/geometry/types.ts";
-import { type Rendered, type RenderLayer, renderImage } from "../../geo/render/index.ts";
-import { type LegendSymbol, legendImage, legendSymbols } from "../../geo/render/legend.ts";
+import type { Rendered, RenderLayer } from "../../geo/render/index.ts";
+import type { LegendSymbol } from "../../geo/render/legend.ts";
 import { MERC_MAX, tileView, type View, viewOf } from "../../geo/render/view.ts";
 import { defaultRasterStyle, defaultVectorStyle, type Style } from "../../geo/style/model.ts";
 import type { Actor } from "../acl.ts";
@@ -23,6 +23,11 @@ import {
   renderLayerOf,
   styleModel,
 } from "./layers.ts";
+
+// The renderer pulls in the Skia addon (about 30 MB resident): load it on the first render,
+// not at start, so a server that never draws stays small and starts fast.
+const renderer = () => import("../../geo/render/index.ts");
+const legends = () => import("../../geo/render/legend.ts");
 
 export async function renderTile(
   catalog: Catalog,
@@ -65,7 +70,7 @@ export async function renderView(
     const keep = options.symbols?.get(row.id);
     layers.push(keep && layer.kind === "vector" ? onlySymbols(layer, keep) : layer);
   }
-  const out = await renderImage(layers, view, signal);
+  const out = await (await renderer()).renderImage(layers, view, signal);
   cache.set(key, out);
   return out;
 }
@@ -105,7 +110,7 @@ export async function renderLegendSymbols(
   iconSize: number,
 ): Promise<LegendSymbol[]> {
   const row = await openRenderable(catalog, actor, id);
-  return legendSymbols(await styleOf(catalog, row), iconSize);
+  return (await legends()).legendSymbols(await styleOf(catalog, row), iconSize);
 }
 
 export async function renderLegend(
@@ -114,7 +119,7 @@ export async function renderLegend(
   id: number,
 ): Promise<Uint8Array> {
   const row = await openRenderable(catalog, actor, id);
-  return legendImage(await styleOf(catalog, row));
+  return (await legends()).legendImage(await styleOf(catalog, row));
 }
 
 /**
@@ -160,7 +165,7 @@ export async function renderThumbnail(
   const ext = await extent3857(catalog.deps, row);
   const layer = await renderLayerOf(catalog.deps, row);
   const box = frame(ext ?? [-MERC_MAX, -MERC_MAX, MERC_MAX, MERC_MAX]);
-  return (await renderImage([layer], viewOf(box, size, size))).png;
+  return (await (await renderer()).renderImage([layer], viewOf(box, size, size))).png;
 }
 
 /** Thumbnail framing: at least 1 m across, 5 % margin, square, inside the Mercator world. */

@@ -15,8 +15,8 @@ import {
   renderView,
 } from "../../catalog/render/index.ts";
 import type { BBox } from "../../geo/geometry/types.ts";
-import { MAX_IMAGE_SIDE, type Rendered } from "../../geo/render/index.ts";
-import { viewOf } from "../../geo/render/view.ts";
+import type { Rendered } from "../../geo/render/index.ts";
+import { MAX_IMAGE_SIDE, viewOf } from "../../geo/render/view.ts";
 import type { AppContext, Env } from "../../http/context.ts";
 import { parseInt32, parseList, resourceId } from "./params.ts";
 import type { NgwRoute } from "./routes.ts";

@@ -22,7 +22,9 @@ export interface Rendered {
 }
 
 /** Largest image side the renderer accepts (faces check first and answer 4xx). */
-export const MAX_IMAGE_SIDE = 4096;
+import { MAX_IMAGE_SIDE } from "./view.ts";
+
+export { MAX_IMAGE_SIDE };
 
 export async function renderImage(
   layers: RenderLayer[],

@@ -4,6 +4,9 @@
  */
 import type { BBox } from "../geometry/types.ts";
 
+/** Largest image side the renderer draws, in pixels (bounds memory per request). */
+export const MAX_IMAGE_SIDE = 4096;
+
 /** Half the Web Mercator world width in metres. */
 export const MERC_MAX = 20037508.342789244;
 /** OGC's standardized rendering pixel, 0.28 mm: scale denominator = metres per pixel / 0.00028. */

@@ -6,7 +6,6 @@
 import { randomBytes } from "node:crypto";
 import type { Client } from "@libsql/client";
 import { decodeBlock } from "../../../geo/raster/blocks.ts";
-import { openGeoTiff } from "../../../geo/raster/geotiff.ts";
 import { buildPyramid } from "../../../geo/raster/pyramid.ts";
 import { type DecodedBlock, RasterError, type RasterInfo } from "../../../geo/raster/types.ts";
 import { ValidationError } from "../../errors.ts";
@@ -51,6 +50,8 @@ export async function importRaster(
   await tx.raw.execute({ sql: "DELETE FROM raster_block WHERE resource_id = ?", args: [id] });
   let info: RasterInfo;
   try {
+    // geotiff.js is loaded when a raster is first imported, not at every start.
+    const { openGeoTiff } = await import("../../../geo/raster/geotiff.ts");
     const reader = await openGeoTiff(path);
     try {
       if (!srsSupported(reader.info.epsg))
