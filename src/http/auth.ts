@@ -5,12 +5,22 @@
  * and clients such as GDAL send Basic on every request.
  */
 import { createHash } from "node:crypto";
+import type { Context } from "hono";
 import type { Actor } from "../catalog/acl.ts";
 import { CatalogError, InvalidCredentials, TooManyRequests } from "../catalog/errors.ts";
 import type { Catalog } from "../catalog/index.ts";
 import type { PrincipalRow } from "../catalog/principals.ts";
 
 export const SESSION_COOKIE = "ngw_sid";
+
+/**
+ * The socket address of a request (Bun's requestIP), for per-address login throttling. Not
+ * X-Forwarded-For: a client could rotate that header to escape the throttle.
+ */
+export function clientAddress(c: Context): string {
+  const env = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
+  return env?.requestIP?.(c.req.raw)?.address ?? "local";
+}
 
 export class InvalidAuthorizationHeader extends CatalogError {
   override readonly status = 400;
@@ -77,6 +87,11 @@ export class Authenticator {
       if (err instanceof InvalidCredentials) this.throttle.fail(keys);
       throw err;
     }
+  }
+
+  /** The actor of a request, from its Authorization header or session cookie. */
+  forRequest(c: Context): Promise<Actor> {
+    return this.resolve(c.req.header("authorization"), c.req.header("cookie"), clientAddress(c));
   }
 
   /** The actor for a request's headers; guest when there are no credentials. */

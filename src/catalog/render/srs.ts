@@ -3,7 +3,8 @@
  * query boxes) and a layer's SRS to 3857 (vector geometries). 3857 and 4326 use closed formulas;
  * other codes go through the shared SRS engine (geo/srs).
  */
-import type { BBox, Geometry, Position } from "../../geo/geometry/types.ts";
+
+import { type BBox, type Geometry, mapPositions } from "../../geo/geometry/types.ts";
 import { hasSrs, transformer } from "../../geo/srs/index.ts";
 
 const R = 6378137;
@@ -75,19 +76,5 @@ export function transformBBox(b: BBox, fn: XY): BBox {
 }
 
 export function transformGeometry(g: Geometry, fn: XY): Geometry {
-  const p = (c: Position): Position => fn(c[0]!, c[1]!);
-  switch (g.type) {
-    case "Point":
-      return { type: g.type, coordinates: p(g.coordinates) };
-    case "MultiPoint":
-    case "LineString":
-      return { type: g.type, coordinates: g.coordinates.map(p) } as Geometry;
-    case "MultiLineString":
-    case "Polygon":
-      return { type: g.type, coordinates: g.coordinates.map((r) => r.map(p)) } as Geometry;
-    case "MultiPolygon":
-      return { type: g.type, coordinates: g.coordinates.map((s) => s.map((r) => r.map(p))) };
-    case "GeometryCollection":
-      return { type: g.type, geometries: g.geometries.map((x) => transformGeometry(x, fn)) };
-  }
+  return mapPositions(g, (c) => fn(c[0]!, c[1]!));
 }

@@ -142,11 +142,7 @@ export function geoserverFace(app: AppContext): Hono<Env> {
         status: 405,
         headers: { Allow: Object.keys(hit.route.methods).join(", ") },
       });
-    const actor = await app.auth.resolve(
-      c.req.header("authorization"),
-      c.req.header("cookie"),
-      c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? "local",
-    );
+    const actor = await app.auth.forRequest(c);
     // Real GeoServer protects every REST path (rest.properties /**;GET=ADMIN); gisd lets
     // authenticated users do what the catalog ACL allows them (reads, and writes such as
     // manage_children/update on their groups), and keeps server-wide writes for superusers.

@@ -9,18 +9,11 @@ import {
   ValidationError,
 } from "../../catalog/errors.ts";
 import type { PrincipalRow } from "../../catalog/principals.ts";
-import { readCookie, SESSION_COOKIE } from "../../http/auth.ts";
+import { clientAddress, readCookie, SESSION_COOKIE } from "../../http/auth.ts";
 import type { AppContext, Env } from "../../http/context.ts";
 import { parseBool, readObject } from "./params.ts";
 
 type C = Context<Env>;
-
-export function clientAddress(c: C): string {
-  const info = (
-    c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined
-  )?.requestIP?.(c.req.raw);
-  return info?.address ?? "local";
-}
 
 export function authHandlers(app: AppContext) {
   const { catalog, config } = app;

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { AppContext, Env } from "../../http/context.ts";
-import { authHandlers, clientAddress } from "./auth.ts";
+import { authHandlers } from "./auth.ts";
 import { ngwOnError } from "./errors.ts";
 import { fileUploadHandlers } from "./file-upload.ts";
 import { pyramidHandlers } from "./pyramid.ts";
@@ -155,14 +155,7 @@ export function ngwFace(
     (h: Handler): Handler =>
     async (c) => {
       c.set("face", "ngw");
-      c.set(
-        "actor",
-        await app.auth.resolve(
-          c.req.header("authorization"),
-          c.req.header("cookie"),
-          clientAddress(c),
-        ),
-      );
+      c.set("actor", await app.auth.forRequest(c));
       return h(c);
     };
   for (const r of routes) {

@@ -4,7 +4,6 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppContext, Env } from "../../http/context.ts";
-import { clientAddress } from "../ngw/auth.ts";
 import { collectionHandlers } from "./collections.ts";
 import { ogcOnError, problem } from "./errors.ts";
 import { itemHandlers } from "./items.ts";
@@ -32,14 +31,7 @@ export function ogcFace(app: AppContext): Hono<Env> {
     (h: Handler): Handler =>
     async (c) => {
       c.set("face", "ogcapi");
-      c.set(
-        "actor",
-        await app.auth.resolve(
-          c.req.header("authorization"),
-          c.req.header("cookie"),
-          clientAddress(c),
-        ),
-      );
+      c.set("actor", await app.auth.forRequest(c));
       return h(c);
     };
   for (const r of routes) {

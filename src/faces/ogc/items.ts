@@ -3,10 +3,12 @@
  * next/prev links, bbox in any offered CRS, output in CRS84/EPSG with the CRS's own axis order,
  * equality filters on fields. Data comes only through the catalog's FeatureSource.
  */
+
 import type { Context } from "hono";
 import { FeatureLayers, type OpenLayer } from "../../catalog/features.ts";
 import { featureJson } from "../../geo/formats/geojson-writer.ts";
 import type { BBox, Geometry, Position } from "../../geo/geometry/types.ts";
+import { mapPositions } from "../../geo/geometry/types.ts";
 import type { Feature, FeatureQuery } from "../../geo/sources/feature-source.ts";
 import { isGeographic, reprojectBBox, reprojectGeometry } from "../../geo/srs/index.ts";
 import type { AppContext, Env } from "../../http/context.ts";
@@ -25,21 +27,7 @@ import {
 const GEOJSON = "application/geo+json";
 
 function swap(g: Geometry): Geometry {
-  const f = (p: Position): Position => [p[1]!, p[0]!, ...p.slice(2)];
-  switch (g.type) {
-    case "Point":
-      return { type: g.type, coordinates: g.coordinates.length ? f(g.coordinates) : [] };
-    case "MultiPoint":
-    case "LineString":
-      return { type: g.type, coordinates: g.coordinates.map(f) };
-    case "Polygon":
-    case "MultiLineString":
-      return { type: g.type, coordinates: g.coordinates.map((r) => r.map(f)) };
-    case "MultiPolygon":
-      return { type: g.type, coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) };
-    case "GeometryCollection":
-      return { type: g.type, geometries: g.geometries.map(swap) };
-  }
+  return mapPositions(g, (p) => [p[1]!, p[0]!, ...p.slice(2)]);
 }
 
 /** The feature's geometry in the output CRS; null when it has no image there. */

@@ -149,3 +149,21 @@ export function isEmpty(g: Geometry): boolean {
   if (g.type === "Point") return g.coordinates.length === 0;
   return g.coordinates.length === 0;
 }
+
+/** A new geometry with `fn` applied to every position (reprojection, axis swaps, scaling). */
+export function mapPositions(g: Geometry, fn: (p: Position) => Position): Geometry {
+  switch (g.type) {
+    case "Point":
+      return { type: g.type, coordinates: g.coordinates.length ? fn(g.coordinates) : [] };
+    case "MultiPoint":
+    case "LineString":
+      return { type: g.type, coordinates: g.coordinates.map(fn) };
+    case "MultiLineString":
+    case "Polygon":
+      return { type: g.type, coordinates: g.coordinates.map((r) => r.map(fn)) };
+    case "MultiPolygon":
+      return { type: g.type, coordinates: g.coordinates.map((p) => p.map((r) => r.map(fn))) };
+    case "GeometryCollection":
+      return { type: g.type, geometries: g.geometries.map((m) => mapPositions(m, fn)) };
+  }
+}

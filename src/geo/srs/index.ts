@@ -3,10 +3,12 @@
  * database by scripts/gen-epsg.ts), reprojection with proj4js, ESRI WKT for .prj files, and
  * recognition of CRS names, URNs, URLs and .prj text.
  */
+
 import { gunzipSync } from "node:zlib";
 import proj4 from "proj4";
 import { GeometryError } from "../geometry/errors.ts";
 import type { BBox, Geometry, Position } from "../geometry/types.ts";
+import { mapPositions } from "../geometry/types.ts";
 import EPSG from "./generated/epsg.json" with { type: "json" };
 import ESRI_WKT_GZ from "./generated/esri-wkt.json" with { type: "json" };
 
@@ -84,20 +86,7 @@ export function transformer(from: number, to: number): (p: Position) => Position
 }
 
 function mapGeometry(g: Geometry, f: (p: Position) => Position): Geometry {
-  switch (g.type) {
-    case "Point":
-      return { type: g.type, coordinates: g.coordinates.length ? f(g.coordinates) : [] };
-    case "MultiPoint":
-    case "LineString":
-      return { type: g.type, coordinates: g.coordinates.map(f) };
-    case "Polygon":
-    case "MultiLineString":
-      return { type: g.type, coordinates: g.coordinates.map((r) => r.map(f)) };
-    case "MultiPolygon":
-      return { type: g.type, coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) };
-    case "GeometryCollection":
-      return { type: g.type, geometries: g.geometries.map((m) => mapGeometry(m, f)) };
-  }
+  return mapPositions(g, f);
 }
 
 /** The geometry in another SRS (a new object; the input is left alone). */

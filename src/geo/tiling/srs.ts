@@ -4,7 +4,9 @@
  * closed formulas (the common cases, no proj4 on the hot path); other SRSs go through the shared
  * SRS engine (src/geo/srs), which throws SrsError (a 4xx hint) for codes it does not know.
  */
+
 import type { BBox, Geometry, Position } from "../geometry/types.ts";
+import { mapPositions } from "../geometry/types.ts";
 import { reprojectBBox, transformer } from "../srs/index.ts";
 import { WORLD_HALF } from "./tile.ts";
 
@@ -64,18 +66,5 @@ export function bboxToLonLat(b: BBox, srs: number): BBox {
 
 /** Applies a position function to every coordinate of a geometry (a new geometry). */
 export function mapGeometry(g: Geometry, fn: PointFn): Geometry {
-  switch (g.type) {
-    case "Point":
-      return { type: g.type, coordinates: g.coordinates.length ? fn(g.coordinates) : [] };
-    case "MultiPoint":
-    case "LineString":
-      return { type: g.type, coordinates: g.coordinates.map(fn) } as Geometry;
-    case "MultiLineString":
-    case "Polygon":
-      return { type: g.type, coordinates: g.coordinates.map((r) => r.map(fn)) } as Geometry;
-    case "MultiPolygon":
-      return { type: g.type, coordinates: g.coordinates.map((p) => p.map((r) => r.map(fn))) };
-    case "GeometryCollection":
-      return { type: g.type, geometries: g.geometries.map((m) => mapGeometry(m, fn)) };
-  }
+  return mapPositions(g, fn);
 }

@@ -40,8 +40,9 @@ test("a 6000×6000 raster imports with bounded memory", async () => {
   reader.close();
   expect(info.levels.map((l) => l.width)).toEqual([6000, 3000, 1500, 750, 375, 188]);
   expect(blocks.size).toBe(24 * 24 + 12 * 12 + 6 * 6 + 3 * 3 + 2 * 2 + 1);
-  // The whole raster as floats would be 432 MB; windows keep the import far below that.
-  expect(peak - rss0).toBeLessThan(200 * 1024 * 1024);
+  // The whole raster as floats would be 432 MB; windows keep the import well below that. The
+  // margin is wide because RSS in a shared test process also moves with garbage collection.
+  expect(peak - rss0).toBeLessThan(300 * 1024 * 1024);
   // The top overview still holds the picture: mostly valid, coloured pixels.
   const top = decodeBlock(info, blocks.get("5/0/0")!);
   let lit = 0;
