@@ -4,60 +4,20 @@
  * @napi-rs/canvas addon (no node_modules anywhere near).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { type RunningBinary, startBinary } from "../helpers/binary.ts";
 
 const root = resolve(import.meta.dir, "../..");
-const dir = mkdtempSync(join(tmpdir(), "gisd-render-bin-"));
-let proc: ReturnType<typeof Bun.spawn> | undefined;
+let bin: RunningBinary;
 let base = "";
 const auth = { Authorization: `Basic ${btoa("administrator:render-bin-pw")}` };
 
-async function waitForPort(stdout: ReadableStream<Uint8Array>): Promise<number> {
-  const reader = stdout.getReader();
-  let buf = "";
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += new TextDecoder().decode(value);
-    const m = /LISTENING (\d+)/.exec(buf);
-    if (m) {
-      reader.releaseLock();
-      return Number(m[1]);
-    }
-  }
-  throw new Error(`gisd did not report its port; output: ${buf}`);
-}
-
 beforeAll(async () => {
-  const build = Bun.spawnSync([process.execPath, "scripts/build.ts"], {
-    cwd: root,
-    stderr: "pipe",
-  });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
-  copyFileSync(join(root, "dist/gisd"), join(dir, "gisd"));
-  Bun.spawnSync(["chmod", "+x", join(dir, "gisd")]);
-  proc = Bun.spawn(
-    [
-      "env",
-      "-i",
-      "GISD_ADMIN_PASSWORD=render-bin-pw",
-      "GISD_SAMPLES=false",
-      "./gisd",
-      "serve",
-    ].concat(["--port", "0", "--data", "./data"]),
-    { cwd: dir, stdout: "pipe", stderr: "pipe" },
-  );
-  base = `http://127.0.0.1:${await waitForPort(proc.stdout as ReadableStream<Uint8Array>)}`;
+  bin = await startBinary({ GISD_ADMIN_PASSWORD: "render-bin-pw", GISD_SAMPLES: "false" });
+  base = bin.base;
 }, 180_000);
-
-afterAll(async () => {
-  proc?.kill("SIGTERM");
-  await proc?.exited;
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bin.stop());
 
 function isPng(b: Uint8Array): boolean {
   return b[0] === 0x89 && String.fromCharCode(b[1]!, b[2]!, b[3]!) === "PNG";
