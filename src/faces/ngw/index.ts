@@ -104,6 +104,8 @@ export function ngwFace(
       path: "/api/component/auth/register",
       methods: { POST: auth.register },
     },
+    // NGW 4.x also took self-registration at the short path.
+    { path: "/register", methods: { POST: auth.register } },
     {
       name: "auth.profile",
       path: "/api/component/auth/profile",

@@ -189,6 +189,11 @@ describe("registration disabled and login throttling", () => {
       body: { keyname: "eve", password: "eve-pass-12" },
     });
     expect(r.status).toBe(403);
+    const short = await t.json("/register", {
+      method: "POST",
+      body: { keyname: "eve", password: "eve-pass-12" },
+    });
+    expect(short.status).toBe(403);
   });
 
   test("repeated failures are throttled with 429, for Basic and the login form alike", async () => {
