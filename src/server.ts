@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { Catalog } from "./catalog/index.ts";
 import type { Config } from "./config.ts";
+import { geonodeFace } from "./faces/geonode/index.ts";
 import { geoserverFace } from "./faces/geoserver/index.ts";
 import { ngwNotFound } from "./faces/ngw/errors.ts";
 import { ngwFace } from "./faces/ngw/index.ts";
@@ -72,6 +73,7 @@ export async function createServer(config: Config): Promise<Server> {
   );
   app.route("/geoserver", geoserverFace(ctx));
   app.route("/ogcapi", ogcFace(ctx));
+  app.route("/api/v2", geonodeFace(ctx));
   app.route("/", ngw.face);
   app.notFound(ngwNotFound);
   return {
