@@ -103,6 +103,15 @@ export function geonodeHandlers(app: AppContext) {
   const requireUser = (c: C) => {
     if (c.get("actor").id === SYSTEM.guest) throw new NotAuthenticated();
   };
+  type Load = (actor: C["var"]["actor"], base: string) => Promise<Doc[]>;
+  /** A DRF list endpoint: load what the actor may see, then filter, sort and page. */
+  const list = (key: string, load: Load, spec: ListSpec) => async (c: C) =>
+    paginate(c, key, await load(c.get("actor"), baseUrl(c)), spec);
+  /** A DRF detail endpoint: one document by pk (a string), wrapped in `key`. */
+  const item = (key: string, load: Load) => async (c: C) => {
+    const d = byPk(await load(c.get("actor"), baseUrl(c)), c.req.param("pk") ?? "");
+    return d ? c.json({ [key]: d }) : notFound(c);
+  };
 
   return {
     root(c: C) {
@@ -119,29 +128,11 @@ export function geonodeHandlers(app: AppContext) {
       const d = byPk(await gn.users(c.get("actor"), baseUrl(c)), c.req.param("pk") ?? "");
       return d ? c.json({ user: d }) : notFound(c);
     },
-    async groups(c: C) {
-      const docs = await gn.groups(c.get("actor"), baseUrl(c));
-      return paginate(c, "group_profiles", docs, SPECS.groups);
-    },
-    async group(c: C) {
-      const d = byPk(await gn.groups(c.get("actor"), baseUrl(c)), c.req.param("pk") ?? "");
-      return d ? c.json({ group_profile: d }) : notFound(c);
-    },
-    async resources(c: C) {
-      const docs = await gn.datasets(c.get("actor"), baseUrl(c));
-      return paginate(c, "resources", docs, SPECS.resources);
-    },
-    async resource(c: C) {
-      const d = byPk(await gn.datasets(c.get("actor"), baseUrl(c)), c.req.param("pk") ?? "");
-      return d ? c.json({ resource: d }) : notFound(c);
-    },
-    async datasets(c: C) {
-      const docs = await gn.datasets(c.get("actor"), baseUrl(c));
-      return paginate(c, "datasets", docs, SPECS.resources);
-    },
-    async dataset(c: C) {
-      const d = byPk(await gn.datasets(c.get("actor"), baseUrl(c)), c.req.param("pk") ?? "");
-      return d ? c.json({ dataset: d }) : notFound(c);
-    },
+    groups: list("group_profiles", gn.groups.bind(gn), SPECS.groups),
+    group: item("group_profile", gn.groups.bind(gn)),
+    resources: list("resources", gn.datasets.bind(gn), SPECS.resources),
+    resource: item("resource", gn.datasets.bind(gn)),
+    datasets: list("datasets", gn.datasets.bind(gn), SPECS.resources),
+    dataset: item("dataset", gn.datasets.bind(gn)),
   };
 }
