@@ -8,6 +8,7 @@ import extras from "./0150_extras.sql" with { type: "text" };
 import styles from "./0200_styles.sql" with { type: "text" };
 import styleSldJson from "./0201_style_sld.sql" with { type: "text" };
 import rasterLayer from "./0250_raster_layer.sql" with { type: "text" };
+import geonode from "./0500_geonode.sql" with { type: "text" };
 
 export interface Migration {
   /** Sortable, unique, never reused: NNNN_name. */
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   { id: "0200_styles", sql: styles },
   { id: "0201_style_sld", sql: styleSldJson },
   { id: "0250_raster_layer", sql: rasterLayer },
+  { id: "0500_geonode", sql: geonode },
 ];
