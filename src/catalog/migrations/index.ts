@@ -9,6 +9,7 @@ import styles from "./0200_styles.sql" with { type: "text" };
 import styleSldJson from "./0201_style_sld.sql" with { type: "text" };
 import rasterLayer from "./0250_raster_layer.sql" with { type: "text" };
 import geonode from "./0500_geonode.sql" with { type: "text" };
+import webmap from "./0700_webmap.sql" with { type: "text" };
 
 export interface Migration {
   /** Sortable, unique, never reused: NNNN_name. */
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   { id: "0201_style_sld", sql: styleSldJson },
   { id: "0250_raster_layer", sql: rasterLayer },
   { id: "0500_geonode", sql: geonode },
+  { id: "0700_webmap", sql: webmap },
 ];
