@@ -6,6 +6,8 @@
  */
 import type { BBox } from "../../geo/geometry/types.ts";
 import type { RenderLayer } from "../../geo/render/index.ts";
+import type { VectorInput } from "../../geo/render/vector.ts";
+import type { FeatureSource } from "../../geo/sources/feature-source.ts";
 import {
   defaultRasterStyle,
   defaultVectorStyle,
@@ -94,20 +96,24 @@ async function dataLayer(
   const vs: Style = style ?? defaultVectorStyle(meta.geometryType);
   if (vs.kind !== "vector")
     throw new ValidationError(`A raster style cannot draw vector layer ${row.id}.`);
-  const srs = meta.srs || 3857;
-  const toBox = fromMercator(srs);
-  const toMerc = srs === 3857 ? null : toMercator(srs);
   return {
     kind: "vector",
     style: vs as VectorStyle,
-    input: {
-      async *features(bbox: BBox, signal?: AbortSignal) {
-        const q = srs === 3857 ? bbox : transformBBox(bbox, toBox);
-        for await (const f of source.query({ bbox: q, signal })) {
-          if (toMerc && f.geom) yield { ...f, geom: transformGeometry(f.geom, toMerc) };
-          else yield f;
-        }
-      },
+    input: mercatorInput(source, meta.srs || 3857),
+  };
+}
+
+/** A feature source seen from EPSG:3857: view boxes go to its SRS, geometries come back. */
+export function mercatorInput(source: FeatureSource, srs: number): VectorInput {
+  const toBox = fromMercator(srs);
+  const toMerc = srs === 3857 ? null : toMercator(srs);
+  return {
+    async *features(bbox: BBox, signal?: AbortSignal) {
+      const q = srs === 3857 ? bbox : transformBBox(bbox, toBox);
+      for await (const f of source.query({ bbox: q, signal })) {
+        if (toMerc && f.geom) yield { ...f, geom: transformGeometry(f.geom, toMerc) };
+        else yield f;
+      }
     },
   };
 }
