@@ -11,10 +11,16 @@ export interface Config {
   databaseUrl: string;
   /** Auth token for a remote libSQL server; GISD_DATABASE_AUTH_TOKEN. */
   databaseAuthToken: string | undefined;
-  /** Management listener port; GISD_MANAGE_PORT or --manage-port. 0 picks a free port. */
+  /** Management listener port; GISD_MANAGE_PORT or --manage-port. 0 disables the listener. */
   managePort: number;
   /** Management listener address; loopback only unless an admin password protects it. */
   manageHost: string;
+  /** Basic-auth password of the management listener (user `admin`); GISD_MANAGE_PASSWORD. */
+  managePassword: string | undefined;
+  /** Folder of QGIS projects (.qgs/.qgz) served at /ows?MAP= and /qgis/; --projects or GISD_PROJECTS. */
+  projectsDir: string | undefined;
+  /** Render worker threads (Bun Workers) of the pool; GISD_WORKERS, 1..64. */
+  workers: number;
   /** Superuser password on first start; GISD_ADMIN_PASSWORD. Random and printed once if unset. */
   adminPassword: string | undefined;
   /** Allow POST /api/component/auth/register; GISD_REGISTER=true. */
@@ -41,6 +47,7 @@ export const defaults = {
   dataDir: "./gisd-data",
   managePort: 19876,
   manageHost: "127.0.0.1",
+  workers: 2,
   registration: false,
   corsOrigins: [] as string[],
   maxJsonBody: 16 * 1024 * 1024,
@@ -72,12 +79,20 @@ function parseSize(value: string | undefined, fallback: number, what: string): n
   return Number(value);
 }
 
+function parseWorkers(value: string | undefined): number {
+  if (value === undefined || value === "") return defaults.workers;
+  if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 64)
+    throw new ConfigError(`GISD_WORKERS must be an integer from 1 to 64, got '${value}'`);
+  return Number(value);
+}
+
 /** Flags given on the command line for `serve`, already split by the CLI table. */
 export interface ServeFlags {
   port?: string;
   host?: string;
   data?: string;
   "manage-port"?: string;
+  projects?: string;
 }
 
 /** Builds the config from flags over environment over defaults (flags win). */
@@ -100,6 +115,9 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
     databaseAuthToken: env.GISD_DATABASE_AUTH_TOKEN || undefined,
     managePort,
     manageHost: env.GISD_MANAGE_HOST ?? defaults.manageHost,
+    managePassword: env.GISD_MANAGE_PASSWORD || undefined,
+    projectsDir: flags.projects ?? (env.GISD_PROJECTS || undefined),
+    workers: parseWorkers(env.GISD_WORKERS),
     adminPassword: env.GISD_ADMIN_PASSWORD || undefined,
     registration: parseBool(env.GISD_REGISTER, defaults.registration, "GISD_REGISTER"),
     corsOrigins: cors,

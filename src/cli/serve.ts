@@ -1,5 +1,7 @@
 /** @module `gisd serve`: start the server and stop it gracefully on SIGTERM/SIGINT. */
 import { loadConfig, type ServeFlags } from "../config.ts";
+import { startManagement } from "../faces/manage/listener.ts";
+import { modules } from "../modules.ts";
 import { createServer } from "../server.ts";
 import type { Command } from "./args.ts";
 
@@ -15,7 +17,12 @@ export const serveCommand: Command = {
     {
       name: "manage-port",
       value: "N",
-      help: "Management listener port (GISD_MANAGE_PORT, default 19876)",
+      help: "Management listener port (GISD_MANAGE_PORT, default 19876; 0 disables it)",
+    },
+    {
+      name: "projects",
+      value: "DIR",
+      help: "Folder of QGIS projects (.qgs/.qgz) served at /ows?MAP=name (GISD_PROJECTS)",
     },
   ],
   details: `Environment:
@@ -26,10 +33,20 @@ export const serveCommand: Command = {
   GISD_CORS_ORIGINS         comma-separated origins allowed by CORS (default: none)
   GISD_MAX_BODY, GISD_MAX_UPLOAD   request size limits in bytes
   GISD_SAMPLES=false        do not load the sample datasets into an empty catalog
-  GISD_LOG=off              no per-request log lines`,
+  GISD_LOG=off              no per-request log lines
+  GISD_MANAGE_HOST          management listener address (default 127.0.0.1); any non-loopback
+                            address is refused unless GISD_MANAGE_PASSWORD is set
+  GISD_MANAGE_PASSWORD      Basic-auth password (user 'admin') of the management listener
+  GISD_WORKERS              render worker threads of the pool (default 2)`,
   async run({ flags }) {
     const config = loadConfig(flags as ServeFlags, process.env);
     const server = await createServer(config);
+    const manage = await Promise.resolve()
+      .then(() => startManagement(server.ctx, modules))
+      .catch(async (e) => {
+        await server.close();
+        throw e;
+      });
     if (server.generatedPassword) {
       process.stderr.write(
         `gisd: created user 'administrator' with password: ${server.generatedPassword}\n` +
@@ -49,10 +66,13 @@ export const serveCommand: Command = {
     );
     // A machine-readable line for tests and supervisors that start gisd on port 0.
     process.stdout.write(`LISTENING ${http.port}\n`);
+    if (manage)
+      process.stderr.write(`gisd management API on http://${manage.hostname}:${manage.port}\n`);
     await new Promise<void>((resolve) => {
       const stop = async (sig: string) => {
         process.stderr.write(`gisd: ${sig}, finishing requests in flight\n`);
         await http.stop(false);
+        await manage?.stop();
         await server.close();
         resolve();
       };
