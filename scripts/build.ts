@@ -44,7 +44,9 @@ const nativePlugin: BunPlugin = {
 mkdirSync(dirname(out), { recursive: true });
 const t0 = performance.now();
 const result = await Bun.build({
-  entrypoints: [join(root, "src", "main.ts")],
+  // The render worker is an entry point of its own: Bun bundles each one separately into the
+  // executable, and `new Worker(new URL("./render-worker.ts", import.meta.url))` finds it there.
+  entrypoints: [join(root, "src", "main.ts"), join(root, "src", "workers", "render-worker.ts")],
   compile: { outfile: out },
   minify: true,
   sourcemap: "none",

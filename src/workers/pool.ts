@@ -31,8 +31,13 @@ export class PoolError extends Error {
   }
 }
 
-/** The worker entry: a sibling file here, an extra entry point in the compiled binary. */
+/**
+ * The worker entry. From source it is this file's sibling. In the single binary it is an extra
+ * entry point (scripts/build.ts), embedded under its path relative to src/ — and import.meta.url
+ * there is the executable's, so the sibling URL would not resolve.
+ */
 function spawn(): Worker {
+  if (import.meta.url.includes("$bunfs")) return new Worker("./workers/render-worker.ts");
   return new Worker(new URL("./render-worker.ts", import.meta.url).href);
 }
 
