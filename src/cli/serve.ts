@@ -1,4 +1,5 @@
 /** @module `gisd serve`: start the server and stop it gracefully on SIGTERM/SIGINT. */
+import { closeProjectService } from "../catalog/projects/service.ts";
 import { loadConfig, type ServeFlags } from "../config.ts";
 import { startManagement } from "../faces/manage/listener.ts";
 import { modules } from "../modules.ts";
@@ -73,6 +74,7 @@ export const serveCommand: Command = {
         process.stderr.write(`gisd: ${sig}, finishing requests in flight\n`);
         await http.stop(false);
         await manage?.stop();
+        await closeProjectService(server.ctx.catalog);
         await server.close();
         resolve();
       };

@@ -51,6 +51,11 @@ export function projectService(owner: object, opts: ProjectOptions): ProjectServ
   return s;
 }
 
+/** The service of a catalog if one was made (by `gisd serve`), else undefined. */
+export function existingProjectService(owner: object): ProjectService | undefined {
+  return services.get(owner);
+}
+
 /** Stops the pool of a catalog's service, if one was made. */
 export async function closeProjectService(owner: object): Promise<void> {
   const s = services.get(owner);

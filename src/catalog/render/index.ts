@@ -23,6 +23,7 @@ import {
   renderLayerOf,
   styleModel,
 } from "./layers.ts";
+import { renderPooled } from "./pooled.ts";
 
 // The renderer pulls in the Skia addon (about 30 MB resident): load it on the first render,
 // not at start, so a server that never draws stays small and starts fast.
@@ -70,7 +71,9 @@ export async function renderView(
     const keep = options.symbols?.get(row.id);
     layers.push(keep && layer.kind === "vector" ? onlySymbols(layer, keep) : layer);
   }
-  const out = await (await renderer()).renderImage(layers, view, signal);
+  const out =
+    (await renderPooled(catalog, layers, view, signal)) ??
+    (await (await renderer()).renderImage(layers, view, signal));
   cache.set(key, out);
   return out;
 }

@@ -59,8 +59,9 @@ export function startManagement(
   ows?: ManageDeps["ows"],
 ): ManageListener | null {
   const cfg = ctx.config;
-  if (cfg.managePort === 0) return null;
+  // Made even without the listener: the pool also draws big catalog images (catalog/render).
   const projects = projectService(ctx.catalog, cfg);
+  if (cfg.managePort === 0) return null;
   try {
     return startManageListener(
       { ctx, modules, projects, ows },
