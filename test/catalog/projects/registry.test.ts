@@ -135,3 +135,33 @@ describe("mapKey", () => {
       expect(() => mapKey(dir, bad)).toThrow();
   });
 });
+
+describe("projectOwsSet", () => {
+  test("publishes valid layers with WGS 84 boxes, kinds, read-only sources and pool drawing", async () => {
+    const { ProjectService } = await import("../../../src/catalog/projects/service.ts");
+    const { projectOwsSet } = await import("../../../src/catalog/projects/layer-set.ts");
+    const { viewOf } = await import("../../../src/geo/render/view.ts");
+    const svc = new ProjectService({ projectsDir: fixtures, workers: 1 });
+    try {
+      const set = await projectOwsSet(svc, "world");
+      expect(set.title).toBe("World");
+      expect(set.wgs84).toEqual([-180, -90, 180, 90]);
+      expect(set.layers.map((l) => [l.name, l.kind, l.srs])).toEqual([
+        ["cities", "vector", 4326],
+        ["cities_csv", "vector", 4326],
+        ["countries", "vector", 3857],
+        ["world", "raster", 4326],
+      ]);
+      const countries = set.layers[2]!;
+      expect(countries.wgs84![0]).toBeCloseTo(-180, 3);
+      expect(countries.wgs84![3]).toBeGreaterThan(80);
+      const src = await countries.source();
+      expect(await src.count()).toBe(6);
+      expect("batch" in src).toBe(false);
+      const img = await set.render(["countries"], viewOf([-2e7, -2e7, 2e7, 2e7], 32, 32));
+      expect(img.empty).toBe(false);
+    } finally {
+      await svc.close();
+    }
+  });
+});
