@@ -8,6 +8,7 @@ import type { AppContext } from "./http/context.ts";
 import { extrasModule } from "./modules/extras.ts";
 import { geoserverModule } from "./modules/geoserver.ts";
 import { mvtModule } from "./modules/mvt.ts";
+import { postgisModule } from "./modules/postgis.ts";
 import { renderModule } from "./modules/render.ts";
 import { stylesModule } from "./modules/styles.ts";
 import { vectorLayerModule } from "./modules/vector-layer.ts";
@@ -28,4 +29,5 @@ export const modules: Module[] = [
   mvtModule,
   renderModule,
   stylesModule,
+  postgisModule,
 ];

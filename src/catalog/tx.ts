@@ -11,6 +11,8 @@ export interface Tx {
   raw: Transaction;
   /** Run after a successful commit (cache invalidation, file cleanup). */
   afterCommit(fn: () => void | Promise<void>): void;
+  /** Run when the transaction rolls back (ends work joined to it in another database). */
+  onRollback(fn: () => void | Promise<void>): void;
 }
 
 /** Anything that can execute a statement: the client or an open transaction. */
@@ -28,15 +30,22 @@ export async function withTx<T>(client: Client, fn: (tx: Tx) => Promise<T>): Pro
     throw isDiskFull(err) ? new InsufficientStorage("The server is out of disk space.") : err;
   }
   const after: Array<() => void | Promise<void>> = [];
+  const undo: Array<() => void | Promise<void>> = [];
   // drizzle only calls execute/batch on what it is given, which a Transaction provides.
   const db = drizzle(raw as unknown as Client) as unknown as Db;
   try {
-    const result = await fn({ db, raw, afterCommit: (f) => after.push(f) });
+    const result = await fn({
+      db,
+      raw,
+      afterCommit: (f) => after.push(f),
+      onRollback: (f) => undo.push(f),
+    });
     await raw.commit();
     for (const f of after) await f();
     return result;
   } catch (err) {
     if (!raw.closed) await raw.rollback().catch(() => {});
+    for (const f of undo) await (async () => f())().catch(() => {});
     if (!(err instanceof CatalogError) && isDiskFull(err)) {
       throw new InsufficientStorage("The server is out of disk space.");
     }

@@ -10,6 +10,7 @@ import styleSldJson from "./0201_style_sld.sql" with { type: "text" };
 import rasterLayer from "./0250_raster_layer.sql" with { type: "text" };
 import geonode from "./0500_geonode.sql" with { type: "text" };
 import webmap from "./0700_webmap.sql" with { type: "text" };
+import postgis from "./0800_postgis.sql" with { type: "text" };
 
 export interface Migration {
   /** Sortable, unique, never reused: NNNN_name. */
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   { id: "0250_raster_layer", sql: rasterLayer },
   { id: "0500_geonode", sql: geonode },
   { id: "0700_webmap", sql: webmap },
+  { id: "0800_postgis", sql: postgis },
 ];

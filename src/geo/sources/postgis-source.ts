@@ -21,6 +21,7 @@ import type {
   FieldValue,
   SourceInfo,
 } from "./feature-source.ts";
+import type { PgEditSession } from "./postgis-session.ts";
 import {
   orderSql,
   Params,
@@ -79,13 +80,23 @@ export class PostgisSource implements EditableSource {
   private readonly table: string;
   private readonly id: string;
 
+  /**
+   * With a session, every statement (reads too, so an edit sees its own writes) runs in the
+   * session's transaction and each edit call is a savepoint in it; without one, each edit call
+   * is a transaction of its own.
+   */
   constructor(
     private readonly sql: SQL,
     private readonly spec: PgTableSpec,
+    private readonly session?: PgEditSession,
   ) {
     this.resolve = resolver(spec);
     this.table = tableRef(spec);
     this.id = quoteIdent(spec.idColumn);
+  }
+
+  private async runner(): Promise<Runner> {
+    return this.session ? this.session.tx() : this.sql;
   }
 
   async info(): Promise<SourceInfo> {
@@ -151,7 +162,8 @@ export class PostgisSource implements EditableSource {
       const where = conds.length ? ` WHERE ${conds.join(" AND ")}` : "";
       const page = Math.min(PAGE, left);
       const text = `SELECT ${list} FROM ${this.table} AS t${where} ${order} LIMIT ${p.add(page)} OFFSET ${p.add(skip)}`;
-      const rows = (await run(() => this.sql.unsafe(text, p.values))) as Record<string, unknown>[];
+      const db = await run(() => this.runner());
+      const rows = (await run(() => db.unsafe(text, p.values))) as Record<string, unknown>[];
       for (const r of rows) {
         if (q.signal?.aborted) return;
         yield decode(r);
@@ -173,7 +185,8 @@ export class PostgisSource implements EditableSource {
   async count(q: FeatureQuery = {}): Promise<number> {
     const p = new Params();
     const text = `SELECT count(*)::bigint AS n FROM ${this.table} AS t${this.where(q, p)}`;
-    const rows = await run(() => this.sql.unsafe(text, p.values));
+    const db = await run(() => this.runner());
+    const rows = await run(() => db.unsafe(text, p.values));
     return Number(rows[0].n);
   }
 
@@ -183,7 +196,8 @@ export class PostgisSource implements EditableSource {
     const g = `t.${quoteIdent(this.spec.geomColumn)}`;
     // ST_Extent is float4-rounded outward (box2d); min/max of the exact per-row bounds is not.
     const text = `SELECT min(ST_XMin(${g})) AS a, min(ST_YMin(${g})) AS b, max(ST_XMax(${g})) AS c, max(ST_YMax(${g})) AS d FROM ${this.table} AS t${this.where(q, p)}`;
-    const r = (await run(() => this.sql.unsafe(text, p.values)))[0];
+    const db = await run(() => this.runner());
+    const r = (await run(() => db.unsafe(text, p.values)))[0];
     return r.a === null ? null : [Number(r.a), Number(r.b), Number(r.c), Number(r.d)];
   }
 
@@ -248,7 +262,9 @@ export class PostgisSource implements EditableSource {
   }
 
   private tx<T>(fn: (tx: Runner) => Promise<T>): Promise<T> {
-    return run(() => this.sql.begin((tx) => fn(tx)) as Promise<T>);
+    const session = this.session;
+    if (!session) return run(() => this.sql.begin((tx) => fn(tx)) as Promise<T>);
+    return run(async () => (await session.tx()).savepoint((sp) => fn(sp)) as Promise<T>);
   }
 
   insert(features: FeatureInput[]): Promise<number[]> {
