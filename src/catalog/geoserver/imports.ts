@@ -9,6 +9,7 @@ import { basename } from "node:path";
 import { createClient } from "@libsql/client";
 import { unzipSync } from "fflate";
 import type { Actor } from "../acl.ts";
+import { isPostgisStore, postgisLayerBody, storeTables } from "../classes/postgis/geoserver.ts";
 import type { Catalog } from "../index.ts";
 import { GsBadRequest, GsBase } from "./base.ts";
 import type { Layers } from "./layers.ts";
@@ -188,6 +189,8 @@ export class Imports extends GsBase {
 
   /** Source layers of a store's file (external path or an upload kept with configure=none). */
   async available(actor: Actor, store: Store): Promise<string[]> {
+    if (isPostgisStore(store.params))
+      return this.unpublished(actor, store, await storeTables(this.catalog, actor, store));
     let path = (store.params.url ?? store.params.database ?? "").replace(/^file:/, "");
     let format = store.params.format ?? path.split(".").pop()?.toLowerCase() ?? "";
     if (store.params.upload) {
@@ -203,6 +206,10 @@ export class Imports extends GsBase {
           zipEntries(new Uint8Array(await Bun.file(path).arrayBuffer())),
         )
       : await this.sourceNames(path, format, null);
+    return this.unpublished(actor, store, names);
+  }
+
+  private async unpublished(actor: Actor, store: Store, names: string[]): Promise<string[]> {
     const taken = new Set((await this.layers.inStore(actor, store)).map((p) => p.name));
     return names.filter((n) => !taken.has(n));
   }
@@ -213,6 +220,12 @@ export class Imports extends GsBase {
     store: Store,
     o: { name: string; nativeName: string; ext: LayerExt & { title?: string } },
   ): Promise<Published | undefined> {
+    if (isPostgisStore(store.params)) {
+      const { title, ...ext } = o.ext;
+      const body = await postgisLayerBody(this.catalog, actor, store, o.nativeName);
+      const row = await this.layers.createPublished(actor, store, o.name, title, body, ext);
+      return this.layers.byId(actor, row.id);
+    }
     let uploadId = store.params.upload;
     let temp = false;
     const file = (store.params.url ?? store.params.database ?? "").replace(/^file:/, "");

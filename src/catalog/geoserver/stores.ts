@@ -6,6 +6,12 @@
  */
 import type { Actor } from "../acl.ts";
 import {
+  createStoreConnection,
+  isPostgisStore,
+  publicParams,
+  updateStoreConnection,
+} from "../classes/postgis/geoserver.ts";
+import {
   type Child,
   GsBadRequest,
   GsBase,
@@ -99,7 +105,9 @@ export class Stores extends GsBase {
     const kids = await this.children(actor, ws.id);
     if (kids.some((k) => k.row.displayName === name))
       throw new GsConflict(`Store '${name}' already exists in workspace '${ws.name}'`);
-    await this.createGroup(
+    const params = input.params ?? {};
+    const postgis = kind === "dataStore" && isPostgisStore(params);
+    const id = await this.createGroup(
       actor,
       ws.id,
       name,
@@ -107,10 +115,16 @@ export class Stores extends GsBase {
         kind,
         type: input.type ?? (kind === "dataStore" ? "gisd" : "GeoTIFF"),
         enabled: input.enabled !== false,
-        params: input.params ?? {},
+        params: postgis ? publicParams(params) : params,
       },
       input.description ?? null,
     );
+    // A PostGIS store keeps its connection (and its encrypted password) as a child resource.
+    if (postgis)
+      await createStoreConnection(this.catalog, actor, id, name, params).catch(async (err) => {
+        await this.catalog.resources.delete(actor, id).catch(() => {});
+        throw err;
+      });
     return this.get(actor, ws, name, kind);
   }
 
@@ -123,11 +137,17 @@ export class Stores extends GsBase {
       await this.catalog.resources.update(actor, store.id, {
         resource: { description: input.description },
       });
+    const postgis = input.params && isPostgisStore({ ...store.params, ...input.params });
+    if (postgis) await updateStoreConnection(this.catalog, actor, store.id, input.params!);
     await this.mergeExt(store.id, {
       kind: store.kind,
       type: input.type,
       enabled: input.enabled,
-      params: input.params ? { ...store.params, ...input.params } : undefined,
+      params: input.params
+        ? postgis
+          ? publicParams({ ...store.params, ...input.params })
+          : { ...store.params, ...input.params }
+        : undefined,
     });
   }
 
@@ -149,7 +169,7 @@ export class Stores extends GsBase {
       return;
     }
     const others = (await this.children(actor, store.id)).filter(
-      (k) => !layers.some((l) => l.row.id === k.row.id),
+      (k) => !layers.some((l) => l.row.id === k.row.id) && k.row.cls !== "postgis_connection",
     );
     if (others.length > 0 && !recurse) throw new GsForbidden("store not empty");
     await this.catalog.resources.delete(actor, store.id);

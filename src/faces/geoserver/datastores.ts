@@ -1,7 +1,8 @@
 /**
  * @module /workspaces/{ws}/datastores: list, create from JSON/XML (connection parameters kept as
  * typed ext data; `url`/`database` naming a server file only inside the import root), get,
- * update, delete (recurse), reset. Store kinds gisd cannot serve (PostGIS, WFS cascade) are 400.
+ * update, delete (recurse), reset. `dbtype=postgis` stores serve tables of a PostGIS database in
+ * place; other databases and WFS cascades are 400.
  */
 import type { Store, Workspace } from "../../catalog/geoserver/model.ts";
 import { resolveImportPath } from "../../catalog/geoserver/paths.ts";
@@ -66,6 +67,7 @@ export function checkParams(
   importRoot: string | undefined,
 ): string {
   const dbtype = params.dbtype ?? "";
+  if (dbtype.toLowerCase() === "postgis") return "PostGIS";
   const wfs = Object.keys(params).some((k) => k.startsWith("WFSDataStoreFactory"));
   if ((dbtype && dbtype !== "geopkg") || wfs || UNSUPPORTED.test(type ?? ""))
     throw new GsError(

@@ -102,14 +102,15 @@ describe("Stores, layers, styles, layer groups", () => {
     expect(ds.dataStore.type).toBe("GeoPackage");
   });
 
-  test("a PostGIS store is refused (gisd serves files), and the client sees an error", async () => {
+  test("a PostGIS store whose database cannot be reached is refused; the client sees an error", async () => {
+    // Port 1 on loopback refuses at once (postgis.test.ts here covers a live database).
     await expect(
       grc.datastores.createPostgisStore(
         ws,
         "http://x",
         "pg",
-        "h",
-        5432,
+        "127.0.0.1",
+        1,
         "u",
         "p",
         "public",
