@@ -1,0 +1,49 @@
+/**
+ * @module The WFS handler the OWS dispatcher calls for SERVICE=WFS (NGW wfsserver_service,
+ * GeoServer /wfs and /ows, QGIS projects): KVP or XML POST in, one operation out, every failure
+ * as the version's exception report with a 4xx status.
+ */
+
+import { getCapabilities } from "./capabilities.ts";
+import { describeFeatureType } from "./describe.ts";
+import { asWfsError, exceptionReport, invalid, type WfsVersion } from "./errors.ts";
+import { getFeature } from "./get-feature.ts";
+import { fromKvp, fromXml, type WfsRequest } from "./request.ts";
+import type { WfsDeps, WfsService } from "./service.ts";
+import { transaction } from "./transaction.ts";
+
+export type { WfsDeps, WfsLayer, WfsService } from "./service.ts";
+
+export interface WfsCall {
+  /** Query parameters with upper-cased keys. */
+  params: Map<string, string>;
+  /** The POST body, when there is one. */
+  body?: Uint8Array | null;
+}
+
+function guessVersion(call: WfsCall): WfsVersion {
+  const v = call.params.get("VERSION");
+  return v?.startsWith("1.0") ? "1.0.0" : v?.startsWith("1.1") ? "1.1.0" : "2.0.0";
+}
+
+export async function serveWfs(d: WfsDeps, service: WfsService, call: WfsCall): Promise<Response> {
+  let req: WfsRequest | undefined;
+  try {
+    req = call.body && call.body.byteLength > 0 ? fromXml(call.body) : fromKvp(call.params);
+    switch (req.operation) {
+      case "GetCapabilities":
+        return await getCapabilities(d, service, req.version);
+      case "DescribeFeatureType":
+        return await describeFeatureType(d, service, req.typeNames, req.version);
+      case "GetFeature":
+        return await getFeature(d, service, req);
+      case "Transaction":
+        if (!req.transaction) throw invalid("Transaction needs an XML body.", "REQUEST");
+        return await transaction(d, service, req.transaction, req.version);
+    }
+  } catch (err) {
+    const e = asWfsError(err);
+    if (e.status >= 500) console.error("WFS:", err);
+    return exceptionReport(e, req?.version ?? guessVersion(call));
+  }
+}
