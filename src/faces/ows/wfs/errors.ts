@@ -33,7 +33,7 @@ export function asWfsError(err: unknown): WfsError {
   if (err instanceof CatalogError) {
     const code =
       err.status === 403 || err.status === 401 ? "NoApplicableCode" : "InvalidParameterValue";
-    return new WfsError(code, err.message, undefined, err.status);
+    return new WfsError(code, err.message, undefined, err.status === 422 ? 400 : err.status);
   }
   if (err instanceof Error) {
     const hint = (err as { status?: unknown }).status;

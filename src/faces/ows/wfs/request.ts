@@ -110,6 +110,13 @@ const list = (v: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean) ?? [];
 
+/** PROPERTYNAME's names; "*" (OWSLib's default) or nothing means every property. */
+function propertyList(v: string | undefined): string[] | undefined {
+  const names = list(v);
+  if (names.length === 0 || (names.length === 1 && names[0] === "*")) return undefined;
+  return names.map((n) => propertyName(n, "PROPERTYNAME"));
+}
+
 /** A request from query parameters (keys already upper-cased). */
 export function fromKvp(p: Map<string, string>): WfsRequest {
   const service = p.get("SERVICE");
@@ -147,9 +154,7 @@ export function fromKvp(p: Map<string, string>): WfsRequest {
     filter: filters.length ? (filters[i] ?? filters[0]) : undefined,
     bbox: p.get("BBOX"),
     ids,
-    propertyNames: props.length
-      ? list(props[i] ?? props[0]).map((n) => propertyName(n, "PROPERTYNAME"))
-      : undefined,
+    propertyNames: propertyList(props[i] ?? props[0]),
     sortBy,
     srsName,
   }));

@@ -85,6 +85,9 @@ function geometry(prop: XmlElement, t: Target, srsName: string | undefined): Geo
     let geom = reprojectGeometry(g.geometry, g.srs ?? t.srs, t.srs);
     if (t.geometryType.startsWith("MULTI")) geom = toMulti(geom);
     else if (geom.type.startsWith("Multi")) geom = forceSingle(geom) ?? geom;
+    const want = t.geometryType.replace(/Z$/, "");
+    if (geom.type.toUpperCase() !== want)
+      throw invalid(`A ${geom.type} does not fit a ${t.geometryType} layer.`, GEOM);
     return geom;
   } catch (err) {
     if (err instanceof GmlError) throw invalid(err.message, GEOM);
