@@ -162,10 +162,15 @@ export function whereSql(
     if (!b.every(Number.isFinite))
       throw new FieldValueError("The bounding box must be four finite numbers.");
     if (b[0] > b[2] || b[1] > b[3]) out.push("false");
-    else
+    else {
+      const [x0, y0, x1, y1] = [p.add(b[0]), p.add(b[1]), p.add(b[2]), p.add(b[3])];
+      // && answers from the GiST index on float4 boxes rounded outwards; the exact recheck on
+      // the geometry's own bounds makes a box query return what every other source returns.
       out.push(
-        `${g} && ST_MakeEnvelope(${p.add(b[0])}, ${p.add(b[1])}, ${p.add(b[2])}, ${p.add(b[3])}, ${p.add(spec.srs)})`,
+        `${g} && ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, ${p.add(spec.srs)})`,
+        `ST_XMin(${g}) <= ${x1} AND ST_XMax(${g}) >= ${x0} AND ST_YMin(${g}) <= ${y1} AND ST_YMax(${g}) >= ${y0}`,
       );
+    }
   }
   if (q.intersects) {
     // ST_Intersects does its own index-assisted box test first, then the exact one (holes too).
