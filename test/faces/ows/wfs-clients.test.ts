@@ -4,7 +4,9 @@
  * driver (ogrinfo WFS:…) opening the service and reading features.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gdal, hasGdal } from "../../helpers/gdal.ts";
 import { POINTS, type WfsFixture, wfsFixture } from "./wfs-fixture.ts";
 
@@ -116,5 +118,58 @@ describe.skipIf(!hasGdal)("GDAL WFS driver", () => {
     expect(r.stdout).toContain("Feature Count: 2");
     expect(r.stdout).toContain("name (String) = Дельта");
     expect(r.stdout).not.toContain("name (String) = Alpha");
+  });
+  test("WFS-T through GDAL: ogr2ogr -append inserts, DELETE FROM deletes, as NGW's API sees", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gisd-wfst-"));
+    const src = join(dir, "in.geojson");
+    writeFileSync(
+      src,
+      JSON.stringify({
+        type: "FeatureCollection",
+        features: [
+          {
+            type: "Feature",
+            properties: { name: "from GDAL", pop: 9 },
+            geometry: { type: "Point", coordinates: [7, 45] },
+          },
+        ],
+      }),
+    );
+    const admin = { GDAL_HTTP_USERPWD: f.s.admin, GDAL_HTTP_AUTH: "BASIC" };
+    const ngw = async () =>
+      (await f.s.json(`/api/resource/${f.points}/feature/?srs=4326`, { auth: f.s.admin })).body as {
+        geom: string;
+        fields: Record<string, unknown>;
+      }[];
+    try {
+      const guest = await gdal("ogr2ogr", [
+        "-append",
+        "-update",
+        `WFS:${f.wfs}?VERSION=1.1.0`,
+        src,
+        "-nln",
+        "gisd:places",
+      ]);
+      expect(guest.code).not.toBe(0);
+      expect((await ngw()).length).toBe(POINTS.length);
+      const ins = await gdal(
+        "ogr2ogr",
+        ["-append", "-update", `WFS:${f.wfs}?VERSION=1.1.0`, src, "-nln", "gisd:places"],
+        admin,
+      );
+      expect(ins.code).toBe(0);
+      const added = (await ngw()).find((x) => x.fields.name === "from GDAL");
+      expect(added?.geom).toBe("POINT (7 45)");
+      expect(added?.fields.pop).toBe(9);
+      const del = await gdal(
+        "ogrinfo",
+        [`WFS:${f.wfs}?VERSION=1.1.0`, "-sql", "DELETE FROM gisd:places WHERE name = 'from GDAL'"],
+        admin,
+      );
+      expect(del.code).toBe(0);
+      expect((await ngw()).some((x) => x.fields.name === "from GDAL")).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
