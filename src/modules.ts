@@ -12,6 +12,7 @@ import { postgisModule } from "./modules/postgis.ts";
 import { renderModule } from "./modules/render.ts";
 import { stylesModule } from "./modules/styles.ts";
 import { vectorLayerModule } from "./modules/vector-layer.ts";
+import { webmapModule } from "./modules/webmap.ts";
 
 export interface Module {
   name: string;
@@ -30,4 +31,5 @@ export const modules: Module[] = [
   renderModule,
   stylesModule,
   postgisModule,
+  webmapModule,
 ];

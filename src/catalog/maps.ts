@@ -435,3 +435,50 @@ function reverseTree(nodes: MapTreeNode[]): MapTreeNode[] {
     .reverse()
     .map((n) => (n.type === "group" ? { ...n, children: reverseTree(n.children) } : n));
 }
+
+/**
+ * The union of the data extents of the layers the actor may see in a map, in EPSG:4326
+ * (NGW's /api/resource/{id}/webmap/extent); null when no visible layer has data.
+ */
+export async function mapDataExtent(
+  catalog: Catalog,
+  actor: Actor,
+  id: number,
+): Promise<BBox | null> {
+  const map = await openMap(catalog, actor, id);
+  let out: BBox | null = null;
+  for (const layerId of new Set(map.layers.map((l) => l.layerId))) {
+    const box = await layerBox(catalog, layerId);
+    if (!box) continue;
+    out = out
+      ? [
+          Math.min(out[0], box[0]),
+          Math.min(out[1], box[1]),
+          Math.max(out[2], box[2]),
+          Math.max(out[3], box[3]),
+        ]
+      : box;
+  }
+  return out;
+}
+
+/** A layer's data extent in EPSG:4326, without ACL (the caller filtered); null when unknown. */
+async function layerBox(catalog: Catalog, id: number): Promise<BBox | null> {
+  const row = await catalog.resources.row(id);
+  const cls = row && catalog.classes.get(row.cls);
+  if (!row || !cls) return null;
+  try {
+    let r: { bbox: BBox; srs: number } | null = null;
+    if (cls.bbox) r = await cls.bbox(catalog.deps, row);
+    else if (cls.featureSource) {
+      const source = await cls.featureSource(catalog.deps, row);
+      const bbox = await source.extent();
+      r = bbox ? { bbox, srs: (await source.info()).srs } : null;
+    }
+    if (!r) return null;
+    return r.srs === 4326 ? r.bbox : reprojectBBox(r.bbox, r.srs, 4326);
+  } catch {
+    // A layer whose extent cannot be computed or transformed does not widen the map.
+    return null;
+  }
+}
