@@ -129,6 +129,28 @@ describe.skipIf(!pgAvailable)("postgis over the NGW API", () => {
     ]);
   });
 
+  test('fields: "keep" leaves the field list, "update" inspects the table again', async () => {
+    await pg.sql.unsafe("ALTER TABLE cities ADD COLUMN founded date");
+    const fields = async () =>
+      (await s.json(`/api/resource/${layer}`, { auth: s.admin })).body.feature_layer.fields;
+    const before = await fields();
+    const put = (body: unknown) =>
+      s.json(`/api/resource/${layer}`, { method: "PUT", auth: s.admin, body });
+    expect((await put({ postgis_layer: { fields: "keep" } })).status).toBe(200);
+    expect(await fields()).toEqual(before);
+    const renamed = { feature_layer: { fields: [{ id: before[0].id, display_name: "Name" }] } };
+    expect((await put(renamed)).status).toBe(200);
+    expect((await put({ postgis_layer: { fields: "update" } })).status).toBe(200);
+    const after = await fields();
+    expect(after.at(-1)).toMatchObject({ keyname: "founded", datatype: "DATE" });
+    // Fields that stay keep their ids and display names.
+    expect(after[0]).toMatchObject({ id: before[0].id, display_name: "Name" });
+    expect((await put({ postgis_layer: { fields: "sometimes" } })).status).toBe(422);
+    await pg.sql.unsafe("ALTER TABLE cities DROP COLUMN founded");
+    expect((await put({ postgis_layer: { fields: "update" } })).status).toBe(200);
+    expect((await fields()).length).toBe(before.length);
+  });
+
   test("bad tables, columns and connections are 422 NGW errors", async () => {
     const base = { cls: "postgis_layer", parent: { id: 0 } };
     const cases: [unknown, RegExp][] = [
