@@ -163,6 +163,33 @@ describe("GetFeature", () => {
   });
 });
 
+describe("WFS 2.0 stored queries", () => {
+  const BY_ID = "urn:ogc:def:query:OGC-WFS::GetFeatureById";
+  test("listed and described", async () => {
+    const l = await get("SERVICE=WFS&VERSION=2.0.0&REQUEST=ListStoredQueries");
+    expect(descendants(xml(l.text), "StoredQuery")[0]!.attrs.id).toBe(BY_ID);
+    expect(texts(l.text, "ReturnFeatureType")).toEqual(["gisd:places", "gisd:parcels"]);
+    const d = await get(
+      `SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeStoredQueries&STOREDQUERY_ID=${BY_ID}`,
+    );
+    expect(descendants(xml(d.text), "Parameter")[0]!.attrs.name).toBe("ID");
+  });
+  test("GetFeatureById answers the bare feature, 404 when absent", async () => {
+    const r = await get(
+      `SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&STOREDQUERY_ID=${BY_ID}&ID=places.2`,
+    );
+    expect(r.status).toBe(200);
+    const el = xml(r.text);
+    expect([el.name, el.attrs.id]).toEqual(["places", "places.2"]);
+    expect(texts(r.text, "name")).toEqual(["Beta & <Co>"]);
+    const none = await get(
+      `SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&STOREDQUERY_ID=${BY_ID}&ID=places.999`,
+    );
+    expect(none.status).toBe(404);
+    expect(none.text).toContain('exceptionCode="NotFound"');
+  });
+});
+
 describe("ACL and hostile input: reports with a 4xx, never a 5xx", () => {
   test("guests cannot read the private layer", async () => {
     const r = await get("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=secret");

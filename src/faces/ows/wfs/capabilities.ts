@@ -22,6 +22,7 @@ interface TypeInfo {
 const WORLD: BBox = [-180, -90, 180, 90];
 const OTHER_SRS = [4326, 3857];
 const OPS = ["GetCapabilities", "DescribeFeatureType", "GetFeature", "Transaction"];
+const OPS_20 = [...OPS, "ListStoredQueries", "DescribeStoredQueries"];
 const x = escapeXml;
 
 async function typeInfos(d: WfsDeps, s: WfsService): Promise<TypeInfo[]> {
@@ -81,10 +82,12 @@ function operations(s: WfsService, v: WfsVersion): string {
     ]),
     GetFeature: param("resultType", ["results", "hits"]) + param("outputFormat", OUTPUT_FORMATS[v]),
     Transaction: "",
+    ListStoredQueries: "",
+    DescribeStoredQueries: "",
   };
-  const ops = OPS.map((o) => `<ows:Operation name="${o}">${dcp}${extra[o]}</ows:Operation>`).join(
-    "",
-  );
+  const ops = (v === "2.0.0" ? OPS_20 : OPS)
+    .map((o) => `<ows:Operation name="${o}">${dcp}${extra[o]}</ows:Operation>`)
+    .join("");
   if (v !== "2.0.0") return `<ows:OperationsMetadata>${ops}</ows:OperationsMetadata>`;
   const c = (name: string, value: string) =>
     `<ows:Constraint name="${name}"><ows:NoValues/><ows:DefaultValue>${value}</ows:DefaultValue></ows:Constraint>`;

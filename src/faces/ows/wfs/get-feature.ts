@@ -15,7 +15,7 @@ import { textStream } from "../../../geo/formats/text-stream.ts";
 import type { Geometry } from "../../../geo/geometry/types.ts";
 import type { Feature, FieldDef } from "../../../geo/sources/feature-source.ts";
 import { reprojectGeometry } from "../../../geo/srs/index.ts";
-import { invalid, unsupported, type WfsVersion } from "./errors.ts";
+import { invalid, unsupported, WfsError, type WfsVersion } from "./errors.ts";
 import { CONTENT_TYPE, featureXml, GML_NS, type OutputKind, outputKind } from "./output.ts";
 import type { WfsQuery, WfsRequest } from "./request.ts";
 import {
@@ -251,12 +251,38 @@ async function primed(gen: AsyncGenerator<string>): Promise<AsyncGenerator<strin
   })();
 }
 
+/** GetFeatureById's answer: the bare feature (GML or GeoJSON), 404 NotFound when absent. */
+async function featureById(d: WfsDeps, preps: Prepared[], req: WfsRequest, kind: OutputKind) {
+  for await (const { p, f } of pages(d, preps, { ...req, count: 1 })) {
+    const headers = { "Content-Type": `${CONTENT_TYPE[kind]}; charset=utf-8` };
+    if (kind === "json")
+      return new Response(featureJson(f, { fields: p.fields.map((x) => x.keyname) }), { headers });
+    const el = featureXml(f, p.type.ref, {
+      gml: kind,
+      srs: p.srs,
+      srsName: p.srsName,
+      fields: p.fields,
+      withGeom: p.withGeom,
+    });
+    const ns = ` xmlns:gml="${GML_NS[kind]}"${namespaces([p])}`;
+    const tag = `<${p.type.ref.prefix}:${p.type.ref.name}`;
+    return new Response(
+      `<?xml version="1.0" encoding="UTF-8"?>\n${tag}${ns}${el.slice(tag.length)}\n`,
+      {
+        headers,
+      },
+    );
+  }
+  throw new WfsError("NotFound", "No feature has this identifier.", "ID", 404);
+}
+
 export async function getFeature(d: WfsDeps, s: WfsService, req: WfsRequest): Promise<Response> {
   const kind = outputKind(req.outputFormat, req.version);
   const preps: Prepared[] = [];
   for (const q of req.queries)
     for (const ref of queryLayers(s, q)) preps.push(await prepare(d, ref, q, req.version));
   const type = CONTENT_TYPE[kind];
+  if (req.byId) return featureById(d, preps, req, kind);
   if (req.resultType === "hits") {
     const head = collectionHead(req.version, kind === "json" ? "3.2" : kind, preps, req, true);
     return new Response(`<?xml version="1.0" encoding="UTF-8"?>\n${head.replace(/>$/, "/>")}\n`, {

@@ -10,6 +10,7 @@ import { asWfsError, exceptionReport, invalid, type WfsVersion } from "./errors.
 import { getFeature } from "./get-feature.ts";
 import { fromKvp, fromXml, type WfsRequest } from "./request.ts";
 import type { WfsDeps, WfsService } from "./service.ts";
+import { describeStoredQueries, listStoredQueries } from "./stored-queries.ts";
 import { transaction } from "./transaction.ts";
 
 export type { WfsDeps, WfsLayer, WfsService } from "./service.ts";
@@ -37,6 +38,10 @@ export async function serveWfs(d: WfsDeps, service: WfsService, call: WfsCall): 
         return await describeFeatureType(d, service, req.typeNames, req.version);
       case "GetFeature":
         return await getFeature(d, service, req);
+      case "ListStoredQueries":
+        return listStoredQueries(service);
+      case "DescribeStoredQueries":
+        return describeStoredQueries(call.params.get("STOREDQUERY_ID"));
       case "Transaction":
         if (!req.transaction) throw invalid("Transaction needs an XML body.", "REQUEST");
         return await transaction(d, service, req.transaction, req.version);

@@ -8,7 +8,16 @@ import { propertyName } from "../../../geo/filter/read-xml.ts";
 import { child, childrenNamed, parseXmlSafe, type XmlElement, XmlError } from "../../../geo/xml.ts";
 import { invalid, missing, unsupported, WfsError, type WfsVersion } from "./errors.ts";
 
-export type Operation = "GetCapabilities" | "DescribeFeatureType" | "GetFeature" | "Transaction";
+export type Operation =
+  | "GetCapabilities"
+  | "DescribeFeatureType"
+  | "GetFeature"
+  | "Transaction"
+  | "ListStoredQueries"
+  | "DescribeStoredQueries";
+
+/** The one stored query WFS 2.0 requires (§7.9.3.6): a single feature by id, returned bare. */
+export const GET_FEATURE_BY_ID = "urn:ogc:def:query:OGC-WFS::GetFeatureById";
 
 export interface WfsQuery {
   typeNames: string[];
@@ -33,6 +42,8 @@ export interface WfsRequest {
   startIndex: number;
   /** The Transaction element of a POST. */
   transaction?: XmlElement;
+  /** GetFeatureById: answer the single feature, not a collection. */
+  byId?: boolean;
 }
 
 const OPERATIONS: Operation[] = [
@@ -40,6 +51,8 @@ const OPERATIONS: Operation[] = [
   "DescribeFeatureType",
   "GetFeature",
   "Transaction",
+  "ListStoredQueries",
+  "DescribeStoredQueries",
 ];
 const VERSIONS: Record<string, WfsVersion> = {
   "1.0": "1.0.0",
@@ -139,6 +152,8 @@ export function fromKvp(p: Map<string, string>): WfsRequest {
   };
   if (op === "Transaction") throw unsupported("Transaction needs an XML POST body.", "REQUEST");
   if (op !== "GetFeature") return req;
+  const stored = p.get("STOREDQUERY_ID");
+  if (stored !== undefined) return storedQuery(req, stored, p.get("ID"));
   const ids = p.get("RESOURCEID") ?? p.get("FEATUREID");
   if (typeNames.length === 0 && !ids) throw missing(version === "2.0.0" ? "TYPENAMES" : "TYPENAME");
   const given = ["FILTER", "BBOX", "RESOURCEID", "FEATUREID"].filter((k) => p.has(k));
@@ -159,6 +174,13 @@ export function fromKvp(p: Map<string, string>): WfsRequest {
     srsName,
   }));
   return req;
+}
+
+function storedQuery(req: WfsRequest, id: string, fid: string | undefined): WfsRequest {
+  if (id !== GET_FEATURE_BY_ID)
+    throw invalid(`Stored query '${id.slice(0, 80)}' is not known.`, "STOREDQUERY_ID");
+  if (!fid) throw missing("ID");
+  return { ...req, byId: true, queries: [{ typeNames: [], ids: fid }] };
 }
 
 function readQuery(q: XmlElement): WfsQuery {
@@ -211,6 +233,13 @@ export function fromXml(body: Uint8Array | string): WfsRequest {
     count: integer(root.attrs.count ?? root.attrs.maxFeatures, "count"),
     startIndex: integer(root.attrs.startIndex, "startIndex") ?? 0,
   };
+  const stored = child(root, "StoredQuery");
+  if (op === "GetFeature" && stored) {
+    const id = childrenNamed(stored, "Parameter")
+      .find((e) => e.attrs.name === "ID")
+      ?.text.trim();
+    return storedQuery(req, stored.attrs.id ?? "", id);
+  }
   if (op === "GetFeature") {
     req.queries = childrenNamed(root, "Query").map(readQuery);
     if (req.queries.length === 0) throw missing("Query");
