@@ -69,7 +69,7 @@ export async function wfsFixture(): Promise<WfsFixture> {
   ]);
   await post(`/api/resource/${polygons}/feature/?srs=3857`, {
     geom: "MULTIPOLYGON (((0 0, 100000 0, 100000 100000, 0 100000, 0 0), (10000 10000, 20000 10000, 20000 20000, 10000 10000)))",
-    fields: { code: "P-1" },
+    fields: { code: "P-1", "two words": "not XML" },
   });
   const secret = await layer("secret", 4326, "POINT", [{ keyname: "note", datatype: "STRING" }]);
   await post(`/api/resource/${secret}/feature/`, {

@@ -65,9 +65,17 @@ describe("DescribeFeatureType", () => {
       ["places", "gisd:placesType"],
     ]);
   });
-  test("GML 3 multipolygons are MultiSurfaces", async () => {
+  test("GML 3 multipolygons are MultiSurfaces; fields without an XML name are left out", async () => {
     const r = await get("SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=parcels");
     expect(r.text).toContain('type="gml:MultiSurfacePropertyType"');
+    expect(descendants(xml(r.text), "element").map((e) => e.attrs.name)).toEqual([
+      "geom",
+      "code",
+      "parcels",
+    ]);
+    const g = await get("SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=parcels");
+    expect(texts(g.text, "code")).toEqual(["P-1"]);
+    expect(g.text).not.toContain("not XML");
   });
 });
 

@@ -75,17 +75,35 @@ export interface OpenType {
   fields: FieldDef[];
 }
 
+/** XML element names (NCNames) the fields must have to be written as properties. */
+const NCNAME = /^[\p{L}_][\p{L}\p{N}_.-]*$/u;
+
+/**
+ * Fields whose keynames are XML names; others (NGW allows "big number") cannot be GML
+ * properties and are left out of the feature type rather than breaking the document.
+ */
+export const xmlFields = (fields: FieldDef[]) =>
+  fields.filter((f) => NCNAME.test(f.keyname) && f.keyname !== GEOM);
+
 /** Opens a type for reading (catalog layers: 403/404 unless the actor may read the data). */
 export async function openType(d: WfsDeps, ref: WfsLayer): Promise<OpenType> {
   if (ref.resourceId !== undefined) {
     const layer = await new FeatureLayers(d.catalog).open(d.actor, ref.resourceId);
-    const fields = layer.fields.map((f) => ({ keyname: f.keyname, datatype: f.datatype }));
+    const fields = xmlFields(
+      layer.fields.map((f) => ({ keyname: f.keyname, datatype: f.datatype })),
+    );
     return { ref, source: layer.source, srs: layer.srs, geometryType: layer.geometryType, fields };
   }
   if (!ref.source) throw invalid(`Feature type '${ref.name}' has no data.`, "TYPENAME");
   const source = await ref.source();
   const info = await source.info();
-  return { ref, source, srs: info.srs, geometryType: info.geometryType, fields: info.fields };
+  return {
+    ref,
+    source,
+    srs: info.srs,
+    geometryType: info.geometryType,
+    fields: xmlFields(info.fields),
+  };
 }
 
 /** What the filter planner needs about a type. */

@@ -28,6 +28,7 @@ import {
   type WfsDeps,
   type WfsLayer,
   type WfsService,
+  xmlFields,
 } from "./service.ts";
 
 type Action =
@@ -179,7 +180,9 @@ export async function transaction(
           ref,
           srs: layer.srs,
           geometryType: layer.geometryType,
-          fields: layer.fields.map((f) => ({ keyname: f.keyname, datatype: f.datatype })),
+          fields: xmlFields(
+            layer.fields.map((f) => ({ keyname: f.keyname, datatype: f.datatype })),
+          ),
         };
         for (const a of list) {
           if (a.kind === "insert") {
