@@ -62,14 +62,9 @@ export const serveCommand: Command = {
       maxRequestBodySize: Math.max(config.maxUpload, config.maxJsonBody) + 1024 * 1024,
       idleTimeout: 120,
     });
-    process.stderr.write(
-      `gisd ${server.ctx.version} listening on http://${http.hostname}:${http.port}\n`,
-    );
-    // A machine-readable line for tests and supervisors that start gisd on port 0.
-    process.stdout.write(`LISTENING ${http.port}\n`);
-    if (manage)
-      process.stderr.write(`gisd management API on http://${manage.hostname}:${manage.port}\n`);
-    await new Promise<void>((resolve) => {
+    // Signal handlers go in before the "listening" lines: a supervisor may stop gisd the moment
+    // it reads them, and that must still be a graceful stop.
+    const stopped = new Promise<void>((resolve) => {
       const stop = async (sig: string) => {
         process.stderr.write(`gisd: ${sig}, finishing requests in flight\n`);
         await http.stop(false);
@@ -81,6 +76,14 @@ export const serveCommand: Command = {
       process.once("SIGTERM", () => void stop("SIGTERM"));
       process.once("SIGINT", () => void stop("SIGINT"));
     });
+    process.stderr.write(
+      `gisd ${server.ctx.version} listening on http://${http.hostname}:${http.port}\n`,
+    );
+    // A machine-readable line for tests and supervisors that start gisd on port 0.
+    process.stdout.write(`LISTENING ${http.port}\n`);
+    if (manage)
+      process.stderr.write(`gisd management API on http://${manage.hostname}:${manage.port}\n`);
+    await stopped;
     return 0;
   },
 };

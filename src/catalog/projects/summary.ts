@@ -49,7 +49,7 @@ export function fileSummary(p: LoadedProject): ProjectSummary {
  * The management listener has no users of its own (py-qgis-server has no auth; gisd keeps it on
  * loopback or behind its own password), so it looks at maps as the administrator.
  */
-const MANAGER: Actor = {
+export const MANAGER: Actor = {
   id: SYSTEM.administrator,
   keyname: "administrator",
   displayName: "Administrator",

@@ -1,15 +1,20 @@
 /**
- * @module A small WMS over QGIS projects, used by `/qgis/` only while no OWS dispatcher is
- * registered (deps.ows): GetMap of a project's layers (PNG, EPSG:3857, or EPSG:4326 drawn on the
- * Web Mercator grid) through the render worker pool, and a GetCapabilities listing a project's
- * layers. Errors are OGC ServiceExceptionReports with 4xx statuses. The full WMS (every CRS,
- * styles, GetFeatureInfo, the whole catalog without MAP) is the OWS face's.
+ * @module OGC services of one QGIS project, used by `/qgis/` only while no OWS dispatcher is
+ * registered (deps.ows). WFS is the shared WFS handler (faces/ows/wfs) over the project's
+ * read-only layers. WMS is small: GetMap of a project's layers (PNG, EPSG:3857, or EPSG:4326
+ * drawn on the Web Mercator grid) through the render worker pool, and a GetCapabilities listing
+ * them. Errors are OGC exception reports with 4xx statuses. The full WMS (every CRS, styles,
+ * GetFeatureInfo, the whole catalog without MAP) is the OWS face's.
  */
+
+import { projectOwsSet } from "../../catalog/projects/layer-set.ts";
 import { mapKey } from "../../catalog/projects/paths.ts";
+import { MANAGER } from "../../catalog/projects/summary.ts";
 import { toMercator, transformBBox } from "../../catalog/render/srs.ts";
 import type { BBox } from "../../geo/geometry/types.ts";
 import { MAX_IMAGE_SIDE, viewOf } from "../../geo/render/view.ts";
 import { escapeXml } from "../../geo/xml.ts";
+import { serveWfs, type WfsService } from "../ows/wfs/index.ts";
 import type { ManageDeps } from "./deps.ts";
 
 class OwsError extends Error {
@@ -31,7 +36,7 @@ export function exceptionReport(code: string, message: string, status: number): 
   return new Response(xml, { status, headers: { "Content-Type": "text/xml; charset=utf-8" } });
 }
 
-export async function projectWms(deps: ManageDeps, url: URL): Promise<Response> {
+export async function projectOws(deps: ManageDeps, url: URL, req: Request): Promise<Response> {
   const q = new Map<string, string>();
   for (const [k, v] of url.searchParams) q.set(k.toUpperCase(), v);
   try {
@@ -39,6 +44,8 @@ export async function projectWms(deps: ManageDeps, url: URL): Promise<Response> 
     const map = q.get("MAP");
     if (map === undefined) throw new OwsError("MissingParameterValue", "MAP is required here.");
     const key = projectKey(deps, map);
+    const wfs = (q.get("SERVICE") ?? "").toUpperCase() === "WFS" || /\/wfs\/?$/i.test(url.pathname);
+    if (wfs) return await projectWfs(deps, key, url, q, req);
     if (request === "getmap") return await getMap(deps, key, q);
     if (request === "getcapabilities") return await capabilities(deps, key, url);
     throw new OwsError(
@@ -53,6 +60,36 @@ export async function projectWms(deps: ManageDeps, url: URL): Promise<Response> 
       return exceptionReport("InvalidParameterValue", (e as Error).message, 400);
     throw e;
   }
+}
+
+/** QGIS server's WFS namespace and prefix for project layers. */
+const QGS_NS = "http://www.qgis.org/gml";
+
+async function projectWfs(
+  deps: ManageDeps,
+  key: string,
+  url: URL,
+  params: Map<string, string>,
+  req: Request,
+): Promise<Response> {
+  const set = await projectOwsSet(deps.projects, key);
+  const service: WfsService = {
+    title: set.title,
+    url: `${url.origin}/qgis/p/${encodeURIComponent(key)}`,
+    layers: set.layers
+      .filter((l) => l.kind === "vector")
+      .map((l) => ({
+        prefix: "qgs",
+        namespaceUri: QGS_NS,
+        // Type names are XML names: QGIS server also replaces spaces and the like.
+        name: l.name.replace(/[^\w.-]/g, "_").replace(/^([^A-Za-z_])/, "_$1"),
+        title: l.title,
+        abstract: l.abstract,
+        source: l.source,
+      })),
+  };
+  const body = req.method === "POST" ? new Uint8Array(await req.arrayBuffer()) : null;
+  return serveWfs({ catalog: deps.ctx.catalog, actor: MANAGER }, service, { params, body });
 }
 
 function projectKey(deps: ManageDeps, map: string): string {

@@ -3,21 +3,28 @@
  * dispatcher (faces/ows) for the whole catalog and its QGIS projects; this hands it the request
  * with the path moved under `/ows` and a lower-case `map` key normalised to `MAP`, as
  * py-qgis-server does. Without MAP the dispatcher answers for the whole catalog. While no
- * dispatcher is registered, project-wms.ts answers GetMap/GetCapabilities for projects.
+ * dispatcher is registered, project-ows.ts answers WMS and WFS for projects.
  */
 import type { Context } from "hono";
 import type { ManageDeps } from "./deps.ts";
-import { projectWms } from "./project-wms.ts";
+import { projectOws } from "./project-ows.ts";
 
 export function qgis(deps: ManageDeps) {
   return async (c: Context) => {
     const url = new URL(c.req.url);
-    const rest = url.pathname.replace(/^\/qgis\/?/, "");
+    let rest = url.pathname.replace(/^\/qgis\/?/, "");
     const params = new URLSearchParams();
     for (const [k, v] of url.searchParams) params.append(k.toLowerCase() === "map" ? "MAP" : k, v);
+    // `/qgis/p/{key}` names the project in the path (py-qgis-server's `/ows/p/…`): service URLs
+    // advertised without a query, for clients that append their own `?`.
+    const inPath = /^p\/([^/]+)\/?(.*)$/.exec(rest);
+    if (inPath) {
+      params.set("MAP", decodeURIComponent(inPath[1]!));
+      rest = inPath[2]!;
+    }
     const target = new URL(`/ows${rest ? `/${rest}` : ""}`, url);
     target.search = params.toString();
     if (deps.ows) return deps.ows(new Request(target, c.req.raw));
-    return projectWms(deps, target);
+    return projectOws(deps, target, c.req.raw);
   };
 }
