@@ -109,9 +109,10 @@ async function prepare(
     withGeom &&= wanted.includes(GEOM);
   }
   if (q.sortBy)
+    // "gml:id" (read as "id") sorts by feature id, which is what the source calls "id".
     requireFields(
       q.sortBy.map((s) => s.field),
-      known,
+      [...known, "id"],
       "SORTBY",
     );
   const matched = await countFiltered(type.source, plan, d.signal);
