@@ -15,11 +15,16 @@
  * ACL: the actor needs resource.read on the map. A layer is left out (as NGW's display_config
  * does) unless the actor has data.read on its style and on its layer; groups left empty by that
  * are left out of `tree` too. Basemaps the actor cannot read are left out.
+ *
+ * `webmap.display` (seed 002's "Open" permission, NGW ≤ 4.8): NGW ≥ 4.9 dropped it and opens a
+ * web map with resource.read alone, which gisd follows; but an ACL rule that explicitly DENIES
+ * webmap.display (as a 4.x-era ACL may hold) still closes the map to that principal, in both
+ * listMaps and openMap. GET /api/resource/{id} is unaffected, as in NGW.
  */
 
 import type { BBox } from "../geo/geometry/types.ts";
 import { parseCrsName, reprojectBBox } from "../geo/srs/index.ts";
-import type { Actor } from "./acl.ts";
+import { type AclRule, type Actor, SYSTEM } from "./acl.ts";
 import {
   readBasemapLayer,
   readBasemaps,
@@ -27,7 +32,7 @@ import {
   readTree,
   type TreeItem,
 } from "./classes/webmap/store.ts";
-import { ResourceNotFound } from "./errors.ts";
+import { InsufficientPermissions, ResourceNotFound } from "./errors.ts";
 import type { Catalog } from "./index.ts";
 import { readExtMany } from "./resource-ext.ts";
 import type { ResourceRow } from "./resource-row.ts";
@@ -142,16 +147,43 @@ export async function listMaps(catalog: Catalog, actor: Actor): Promise<MapSumma
     resmeta: [],
   });
   const out: MapSummary[] = [];
-  for (const { row } of found) out.push(await summarize(catalog, row));
+  for (const { row } of found)
+    if (await displayable(catalog, actor, row)) out.push(await summarize(catalog, row));
   return out.sort((a, b) => a.title.localeCompare(b.title) || a.id - b.id);
 }
 
-/** One map as the actor may see it; 404 unless it is a map, 403 without resource.read. */
+/**
+ * One map as the actor may see it; 404 unless it is a map, 403 without resource.read (or with
+ * webmap.display denied).
+ */
 export async function openMap(catalog: Catalog, actor: Actor, id: number): Promise<MapDescription> {
   const { row } = await catalog.resources.require(actor, id, "resource.read");
+  if (!(await displayable(catalog, actor, row)))
+    throw new InsufficientPermissions(id, "webmap", "display");
   if (row.cls === "webmap") return openWebmap(catalog, actor, row);
   if (row.cls === "geoserver_layergroup") return openLayerGroup(catalog, actor, row);
   throw new ResourceNotFound(id);
+}
+
+/**
+ * False only when a rule denies webmap.display: the ACL is evaluated with one extra rule at the
+ * root allowing display to everyone, so only a deny (which always wins) can take it away.
+ */
+async function displayable(catalog: Catalog, actor: Actor, row: ResourceRow): Promise<boolean> {
+  if (row.cls !== "webmap") return true;
+  const chain = await catalog.access.chain(row.id);
+  const root = chain[0];
+  if (!root) return false;
+  const grant: AclRule = {
+    action: "allow",
+    principalId: SYSTEM.everyone,
+    identity: "",
+    scope: "webmap",
+    permission: "display",
+    propagate: true,
+  };
+  const widened = [{ ...root, acl: [...root.acl, grant] }, ...chain.slice(1)];
+  return catalog.access.evaluate(actor, widened).at(-1)?.has("webmap.display") === true;
 }
 
 async function summarize(catalog: Catalog, row: ResourceRow): Promise<MapSummary> {

@@ -157,6 +157,21 @@ describe("webmap as a map", () => {
     await setAcl(s, f.group, []);
   });
 
+  test("resource.read opens a web map; an explicit deny of webmap.display closes it", async () => {
+    await setAcl(s, f.group, [rule("allow", daveId, "resource", "read")]);
+    const dave = await actorOf(daveId);
+    expect((await openMap(cat(), dave, mapId)).id).toBe(mapId);
+    await setAcl(s, mapId, [rule("deny", daveId, "webmap", "display")]);
+    await expect(openMap(cat(), dave, mapId)).rejects.toBeInstanceOf(InsufficientPermissions);
+    expect((await listMaps(cat(), dave)).map((m) => m.id)).not.toContain(mapId);
+    // The resource itself stays readable, as in NGW.
+    expect((await s.json(`/api/resource/${mapId}`, { auth: "dave:dave-pass-12" })).status).toBe(
+      200,
+    );
+    await setAcl(s, mapId, []);
+    await setAcl(s, f.group, []);
+  });
+
   test("an unreadable map is refused; a resource that is not a map is not found", async () => {
     const dave = await actorOf(daveId);
     await expect(openMap(cat(), dave, mapId)).rejects.toBeInstanceOf(InsufficientPermissions);

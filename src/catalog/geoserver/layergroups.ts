@@ -11,6 +11,7 @@
  * members are edited through NGW, where a web map holds styles that GeoServer cannot name.
  */
 import type { Actor } from "../acl.ts";
+import { InsufficientPermissions } from "../errors.ts";
 import { openMap } from "../maps.ts";
 import { GsBadRequest, GsBase, GsForbidden, GsNotFound } from "./base.ts";
 import { type StyleRef, validName, type Workspace } from "./model.ts";
@@ -86,7 +87,12 @@ export class LayerGroups extends GsBase {
     for (const { row } of found) {
       const name = row.keyname ?? row.displayName;
       if (!validName(name)) continue;
-      const map = await openMap(this.catalog, actor, row.id);
+      // A web map whose webmap.display is denied to the actor is not theirs to see here either.
+      const map = await openMap(this.catalog, actor, row.id).catch((err) => {
+        if (err instanceof InsufficientPermissions) return null;
+        throw err;
+      });
+      if (!map) continue;
       const box = map.extent?.wgs84;
       out.push({
         id: row.id,
