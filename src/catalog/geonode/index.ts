@@ -9,9 +9,39 @@ import type { Catalog } from "../index.ts";
 import type { PrincipalRow } from "../principals.ts";
 import { readExtMany } from "../resource-ext.ts";
 import type { ResourceRow } from "../resource-row.ts";
+import type { SearchFilter } from "../search.ts";
+import type { Executor } from "../tx.ts";
+import {
+  BOOL_DEFAULTS,
+  emptyMeta,
+  readMetaMany,
+  type StoredMeta,
+  TEXT_FIELDS,
+} from "./metadata.ts";
 import type { Doc } from "./query.ts";
+import { type CategoryRow, categories, type RegionRow, regions, slugify } from "./vocab.ts";
 
 export const DATASET_CLASSES = ["vector_layer", "raster_layer"];
+export const DOCUMENT_CLASSES = ["file_bucket"];
+
+/** GeoNode resource types and the catalog classes each is made of. */
+export const KINDS = {
+  dataset: DATASET_CLASSES,
+  document: DOCUMENT_CLASSES,
+} as const;
+export type Kind = keyof typeof KINDS;
+
+export function kindOf(cls: string): Kind | null {
+  for (const [k, classes] of Object.entries(KINDS))
+    if ((classes as readonly string[]).includes(cls)) return k as Kind;
+  return null;
+}
+
+/** What to load: one kind or all, optionally only some ids. */
+export interface LoadOptions {
+  kinds?: readonly Kind[];
+  ids?: readonly number[];
+}
 
 /** NGW permissions -> GeoNode codenames the requesting user holds (B.2.1 `perms`). */
 const PERM_MAP: [string, string[]][] = [
@@ -23,8 +53,11 @@ const PERM_MAP: [string, string[]][] = [
   ["resource.change_permissions", ["change_resourcebase_permissions", "publish_resourcebase"]],
 ];
 
-function geonodePerms(perms: ReadonlySet<string>): string[] {
-  return PERM_MAP.flatMap(([p, codes]) => (perms.has(p) ? codes : []));
+function geonodePerms(perms: ReadonlySet<string>, kind: Kind): string[] {
+  const out = PERM_MAP.flatMap(([p, codes]) => (perms.has(p) ? codes : []));
+  if (kind === "dataset" && perms.has("resource.update")) out.push("change_dataset_style");
+  if (kind !== "dataset") return out.filter((c) => c !== "change_dataset_data");
+  return out;
 }
 
 const iso = (d: string) => (d.endsWith("Z") ? d : `${d}Z`);
@@ -82,17 +115,31 @@ export class GeonodeCatalog {
       }));
   }
 
-  /** Every dataset the actor can read, newest first, as full documents. */
-  async datasets(actor: Actor, base: string): Promise<Doc[]> {
-    const hits = await this.catalog.search(actor, {
-      where: [{ column: "cls", op: "in", value: DATASET_CLASSES }],
-      resmeta: [],
-    });
-    const exts = await readExtMany(
-      this.catalog.database.client,
-      hits.map((h) => h.row.id),
-      GS_NS,
-    );
+  /** Every dataset the actor can read, as full documents. */
+  datasets(actor: Actor, base: string): Promise<Doc[]> {
+    return this.load(actor, base, { kinds: ["dataset"] });
+  }
+
+  /** One resource by id, if the actor can read it and it is of one of `kinds`. */
+  async one(actor: Actor, base: string, id: number, kinds?: readonly Kind[]): Promise<Doc | null> {
+    if (!Number.isSafeInteger(id) || id < 0) return null;
+    return (await this.load(actor, base, { kinds, ids: [id] }))[0] ?? null;
+  }
+
+  /** Resources the actor can read (ACL applied in the catalog search), as GeoNode documents. */
+  async load(actor: Actor, base: string, opts: LoadOptions = {}): Promise<Doc[]> {
+    const kinds = opts.kinds ?? (Object.keys(KINDS) as Kind[]);
+    const where: SearchFilter["where"] = [
+      { column: "cls", op: "in", value: kinds.flatMap((k) => [...KINDS[k]]) },
+    ];
+    if (opts.ids) where.push({ column: "id", op: "in", value: [...opts.ids] });
+    const hits = await this.catalog.search(actor, { where, resmeta: [] });
+    const db = this.catalog.database.client;
+    const ids = hits.map((h) => h.row.id);
+    const exts = await readExtMany(db, ids, GS_NS);
+    const metas = await readMetaMany(db, ids);
+    const social = await readSocial(db, actor.id, ids);
+    const vocab = { categories: await categories(db), regions: await regions(db) };
     const owners = new Map<number, Doc | null>();
     const workspaces = new Map<number, string | null>();
     const out: Doc[] = [];
@@ -101,15 +148,23 @@ export class GeonodeCatalog {
         const p = await this.catalog.principals.get(row.ownerUserId);
         owners.set(row.ownerUserId, p ? this.user(p, base) : null);
       }
-      const ws = await this.workspaceOf(row, workspaces);
-      out.push(
-        this.toDataset(row, perms, {
-          base,
-          owner: owners.get(row.ownerUserId) ?? null,
-          workspace: ws,
-          name: publishedName(row, exts.get(row.id)),
-        }),
-      );
+      const kind = kindOf(row.cls)!;
+      const ws = kind === "dataset" ? await this.workspaceOf(row, workspaces) : null;
+      const doc = this.toResource(row, perms, kind, {
+        base,
+        owner: owners.get(row.ownerUserId) ?? null,
+        workspace: ws,
+        name:
+          kind === "dataset"
+            ? publishedName(row, exts.get(row.id))
+            : (row.keyname ?? `document_${row.id}`),
+        meta: metas.get(row.id) ?? emptyMeta(),
+        vocab,
+      });
+      const so = social.get(row.id);
+      doc.favorite = actor.id !== SYSTEM.guest && (so?.favorite ?? false);
+      doc.rating = String(so?.rating ?? 0);
+      out.push(doc);
     }
     return out;
   }
@@ -143,78 +198,174 @@ export class GeonodeCatalog {
     return null;
   }
 
-  private toDataset(
+  private toResource(
     row: ResourceRow,
     perms: ReadonlySet<string>,
-    o: { base: string; owner: Doc | null; workspace: string | null; name: string },
+    kind: Kind,
+    o: {
+      base: string;
+      owner: Doc | null;
+      workspace: string | null;
+      name: string;
+      meta: StoredMeta;
+      vocab: { categories: CategoryRow[]; regions: RegionRow[] };
+    },
   ): Doc {
-    const vector = row.cls === "vector_layer";
-    const { base } = o;
-    const links: Doc[] = [];
-    if (vector) {
-      links.push(
-        {
-          extension: "geojson",
-          link_type: "data",
-          name: "GeoJSON",
-          mime: "application/geo+json",
-          url: `${base}/api/resource/${row.id}/geojson`,
-        },
-        {
-          extension: "pbf",
-          link_type: "data",
-          name: "Mapbox Vector Tiles",
-          mime: "application/vnd.mapbox-vector-tile",
-          url: `${base}/api/component/feature_layer/mvt?resource=${row.id}&z={z}&x={x}&y={y}`,
-        },
-      );
+    const { base, meta } = o;
+    const created = iso(row.creationDate);
+    const cat = o.vocab.categories.find((c) => c.identifier === meta.category) ?? null;
+    const flag = (k: keyof typeof BOOL_DEFAULTS) => meta.flags[k] ?? BOOL_DEFAULTS[k];
+    const text = (k: keyof StoredMeta["text"]) => meta.text[k] ?? null;
+    const doc: Doc = {
+      pk: String(row.id),
+      uuid: uuidOf(row.id),
+      resource_type: kind,
+      subtype: kind === "dataset" ? (row.cls === "vector_layer" ? "vector" : "raster") : "file",
+      polymorphic_ctype_id: kind,
+      perms: geonodePerms(perms, kind),
+      owner: o.owner,
+      poc: o.owner,
+      metadata_author: o.owner,
+      title: row.displayName,
+      abstract: row.description ?? "",
+      raw_abstract: row.description ?? "",
+      name: o.name,
+      keywords: meta.keywords.map((k) => ({ name: k, slug: slugify(k) })),
+      tkeywords: [],
+      regions: meta.regions.flatMap((code) => {
+        const r = o.vocab.regions.find((x) => x.code === code);
+        return r ? [{ code: r.code, name: r.name }] : [];
+      }),
+      category: cat
+        ? { identifier: cat.identifier, gn_description: cat.gn_description, fa_class: cat.fa_class }
+        : null,
+      date: text("date") ?? created,
+      date_type: text("date_type") ?? "creation",
+      created,
+      last_updated: created,
+      featured: flag("featured"),
+      is_published: flag("is_published"),
+      is_approved: flag("is_approved"),
+      metadata_only: false,
+      state: "PROCESSED",
+      sourcetype: "LOCAL",
+      is_copyable: kind === "dataset",
+      license: { identifier: text("license") ?? "not_specified" },
+      language: text("language") ?? "eng",
+      srid: "EPSG:4326",
+      detail_url: `${base}/resource/${row.id}`,
+      embed_url: `${base}/resource/${row.id}`,
+      thumbnail_url: `${base}/api/resource/${row.id}/preview.png`,
+      link: `${base}/api/v2/${kind}s/${row.id}`,
+      links: kind === "dataset" ? datasetLinks(row, base, o.workspace, o.name) : [],
+    };
+    for (const k of TEXT_FIELDS) if (!(k in doc)) doc[k] = text(k) ?? "";
+    if (kind === "dataset") {
+      doc.workspace = o.workspace;
+      doc.alternate = o.workspace === null ? o.name : `${o.workspace}:${o.name}`;
+      doc.ptype = "gxp_wmscsource";
+      doc.ows_url = `${base}/geoserver/ows`;
     } else {
-      links.push({
-        extension: "tif",
-        link_type: "original",
-        name: "GeoTIFF",
-        mime: "image/tiff",
-        url: `${base}/api/resource/${row.id}/download`,
-      });
+      doc.href = `${base}/api/resource/${row.id}/file_bucket`;
     }
-    links.push({
+    return doc;
+  }
+}
+
+/** A stable UUID per resource id (GeoNode clients use `uuid` as a key; gisd has none stored). */
+export function uuidOf(id: number): string {
+  const hex = id.toString(16).padStart(12, "0");
+  return `00000000-0000-4000-8000-${hex}`;
+}
+
+/** WMS/WFS/tiles/download links pointing at gisd's own faces (B.2.1 `links`). */
+function datasetLinks(row: ResourceRow, base: string, ws: string | null, name: string): Doc[] {
+  const layer = encodeURIComponent(ws === null ? name : `${ws}:${name}`);
+  const links: Doc[] = [
+    {
+      extension: "html",
+      link_type: "OGC:WMS",
+      name: "OGC WMS Service",
+      mime: "text/html",
+      url: `${base}/geoserver/ows?service=WMS&request=GetCapabilities`,
+    },
+    {
+      extension: "png",
+      link_type: "image",
+      name: "PNG",
+      mime: "image/png",
+      url: `${base}/geoserver/ows?service=WMS&version=1.1.1&request=GetMap&layers=${layer}&styles=&format=image/png&srs=EPSG:3857&width=256&height=256&bbox=-20037508,-20037508,20037508,20037508`,
+    },
+    {
       extension: "png",
       link_type: "image",
       name: "PNG tiles",
       mime: "image/png",
       url: `${base}/api/component/render/tile?resource=${row.id}&z={z}&x={x}&y={y}`,
+    },
+  ];
+  if (row.cls === "vector_layer") {
+    links.push(
+      {
+        extension: "html",
+        link_type: "OGC:WFS",
+        name: "OGC WFS Service",
+        mime: "text/html",
+        url: `${base}/geoserver/ows?service=WFS&request=GetCapabilities`,
+      },
+      {
+        extension: "geojson",
+        link_type: "data",
+        name: "GeoJSON",
+        mime: "application/geo+json",
+        url: `${base}/api/resource/${row.id}/geojson`,
+      },
+      {
+        extension: "pbf",
+        link_type: "data",
+        name: "Mapbox Vector Tiles",
+        mime: "application/vnd.mapbox-vector-tile",
+        url: `${base}/api/component/feature_layer/mvt?resource=${row.id}&z={z}&x={x}&y={y}`,
+      },
+    );
+  } else {
+    links.push({
+      extension: "tif",
+      link_type: "original",
+      name: "GeoTIFF",
+      mime: "image/tiff",
+      url: `${base}/api/resource/${row.id}/download`,
     });
-    const created = iso(row.creationDate);
-    return {
-      pk: String(row.id),
-      uuid: null,
-      resource_type: "dataset",
-      subtype: vector ? "vector" : "raster",
-      polymorphic_ctype_id: "dataset",
-      perms: geonodePerms(perms),
-      owner: o.owner,
-      title: row.displayName,
-      abstract: row.description ?? "",
-      raw_abstract: row.description ?? "",
-      name: o.name,
-      workspace: o.workspace,
-      alternate: o.workspace === null ? o.name : `${o.workspace}:${o.name}`,
-      keywords: [],
-      regions: [],
-      category: null,
-      date: created,
-      date_type: "creation",
-      created,
-      last_updated: created,
-      featured: false,
-      is_published: true,
-      is_approved: true,
-      metadata_only: false,
-      state: "PROCESSED",
-      detail_url: `${base}/resource/${row.id}`,
-      thumbnail_url: null,
-      link: `${base}/api/v2/datasets/${row.id}`,
-      links,
-    };
   }
+  return links;
+}
+
+/** The actor's favorites and ratings of the given resources. */
+async function readSocial(
+  db: Executor,
+  userId: number,
+  ids: readonly number[],
+): Promise<Map<number, { favorite: boolean; rating: number }>> {
+  const out = new Map<number, { favorite: boolean; rating: number }>();
+  if (ids.length === 0) return out;
+  const fav = await db.execute({
+    sql: "SELECT resource_id FROM gn_favorite WHERE user_id = ?",
+    args: [userId],
+  });
+  const wanted = new Set(ids);
+  for (const r of fav.rows) {
+    const id = Number(r.resource_id);
+    if (wanted.has(id)) out.set(id, { favorite: true, rating: 0 });
+  }
+  const avg = await db.execute(
+    "SELECT resource_id, avg(rating) AS a FROM gn_rating GROUP BY resource_id",
+  );
+  for (const r of avg.rows) {
+    const id = Number(r.resource_id);
+    if (!wanted.has(id)) continue;
+    const e = out.get(id) ?? { favorite: false, rating: 0 };
+    e.rating = Math.round(Number(r.a) * 10) / 10;
+    out.set(id, e);
+  }
+  return out;
 }

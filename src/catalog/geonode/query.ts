@@ -111,7 +111,7 @@ export function parseListQuery(params: Iterable<[string, string]>, spec: ListSpe
       op = path.slice(dot + 1);
       path = path.slice(0, dot);
     }
-    if (path === "id") path = "pk";
+    if (path === "id" && !spec.filterable.includes("id")) path = "pk";
     if (!spec.filterable.includes(path))
       throw new GeonodeQueryError(`Invalid filter field: ${path}`);
     const vals = op === "in" ? values.flatMap((v) => v.split(",")) : values;
@@ -123,7 +123,7 @@ export function parseListQuery(params: Iterable<[string, string]>, spec: ListSpe
   const sort = (sortRaw.length > 0 ? sortRaw : spec.defaultSort).map((s) => {
     const desc = s.startsWith("-");
     let path = desc ? s.slice(1) : s;
-    if (path === "id") path = "pk";
+    if (path === "id" && !spec.filterable.includes("id")) path = "pk";
     if (!spec.sortable.includes(path))
       throw new GeonodeQueryError(`Invalid sort field: ${s.slice(0, 100)}`);
     return { path, desc };
@@ -144,13 +144,25 @@ export function parseListQuery(params: Iterable<[string, string]>, spec: ListSpe
   return { filters, search, sort, page, pageSize: Math.min(pageSize, MAX_PAGE_SIZE) };
 }
 
+/** The value at a dotted path; through a list (keywords.slug) it is the list of values. */
 function valueAt(doc: Doc, path: string): unknown {
   let v: unknown = doc;
   for (const part of path.split(".")) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Doc)[part];
+    if (Array.isArray(v))
+      v = v.map((x) => (x && typeof x === "object" ? (x as Doc)[part] : undefined));
+    else if (v === null || typeof v !== "object") return undefined;
+    else v = (v as Doc)[part];
   }
   return v;
+}
+
+/** A filter on a list-valued path holds when it holds for any element (Django's join). */
+function matches(v: unknown, op: Op, values: string[]): boolean {
+  if (Array.isArray(v)) {
+    if (op === "isnull") return (v.length === 0) === TRUE.has(values[0] ?? "");
+    return v.some((x) => matchOne(x, op, values));
+  }
+  return matchOne(v, op, values);
 }
 
 const TRUE = new Set(["true", "True", "1"]);
@@ -223,16 +235,18 @@ function sortKey(a: unknown, b: unknown): number {
 /** Filters, searches and sorts; then slices the page. `total` counts only what matched. */
 export function applyListQuery(docs: Doc[], q: ListQuery): { total: number; items: Doc[] } {
   let out = docs.filter((d) =>
-    q.filters.every((f) => matchOne(valueAt(d, f.path), f.op, f.values) !== f.negate),
+    q.filters.every((f) => matches(valueAt(d, f.path), f.op, f.values) !== f.negate),
   );
   if (q.search) {
     const { terms, fields } = q.search;
     out = out.filter((d) =>
       terms.every((t) =>
         fields.some((f) =>
-          String(valueAt(d, f) ?? "")
-            .toLowerCase()
-            .includes(t),
+          [valueAt(d, f)].flat().some((v) =>
+            String(v ?? "")
+              .toLowerCase()
+              .includes(t),
+          ),
         ),
       ),
     );
@@ -247,4 +261,80 @@ export function applyListQuery(docs: Doc[], q: ListQuery): { total: number; item
   const start = (q.page - 1) * q.pageSize;
   if (start >= out.length && q.page > 1) throw new InvalidPage("Invalid page.");
   return { total: out.length, items: out.slice(start, start + q.pageSize) };
+}
+
+/**
+ * dynamic-rest field selection: `exclude[]=field`, `exclude[]=*` then `include[]=a` (only the
+ * included fields stay), and GeoNode's `api_preset` names for such sets. `include[]` of a field
+ * a document lacks is ignored, as gisd computes every field anyway.
+ */
+export interface Projection {
+  excludeAll: boolean;
+  include: Set<string>;
+  exclude: Set<string>;
+}
+
+/** GeoNode's REST_API_PRESETS as shipped (settings.py): names for include/exclude sets. */
+const PRESETS: Record<string, { include: string[]; exclude: string[] }> = {
+  bare: { exclude: ["*"], include: ["pk", "title", "resource_type"] },
+  map_viewer: { exclude: ["*"], include: ["pk", "title", "data", "maplayers", "links"] },
+  catalog_list: {
+    exclude: ["*"],
+    include: [
+      "pk",
+      "uuid",
+      "title",
+      "abstract",
+      "resource_type",
+      "subtype",
+      "owner",
+      "perms",
+      "thumbnail_url",
+      "detail_url",
+      "created",
+      "last_updated",
+      "featured",
+      "favorite",
+      "is_published",
+      "is_approved",
+      "category",
+      "keywords",
+      "link",
+      "alternate",
+      "executions",
+    ],
+  },
+};
+
+const FIELD_NAME = /^(\*|[A-Za-z_][A-Za-z0-9_.]{0,100})$/;
+
+export function parseProjection(params: Iterable<[string, string]>): Projection {
+  const p: Projection = { excludeAll: false, include: new Set(), exclude: new Set() };
+  for (const [k0, v] of params) {
+    const k = k0.endsWith("[]") ? k0.slice(0, -2) : k0;
+    if (k === "api_preset") {
+      const preset = PRESETS[v];
+      if (!preset) throw new GeonodeQueryError(`Invalid api_preset: ${v.slice(0, 100)}`);
+      for (const f of preset.exclude) addField(p, "exclude", f);
+      for (const f of preset.include) addField(p, "include", f);
+    } else if (k === "include" || k === "exclude") {
+      for (const f of v.split(",")) addField(p, k, f.trim());
+    }
+  }
+  return p;
+}
+
+function addField(p: Projection, kind: "include" | "exclude", f: string): void {
+  if (!FIELD_NAME.test(f)) throw new GeonodeQueryError(`Invalid ${kind} field: ${f.slice(0, 100)}`);
+  if (kind === "exclude" && f === "*") p.excludeAll = true;
+  else p[kind].add(f.split(".")[0]!);
+}
+
+export function project(doc: Doc, p: Projection): Doc {
+  if (!p.excludeAll && p.exclude.size === 0) return doc;
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (p.excludeAll ? p.include.has(k) : !p.exclude.has(k) || p.include.has(k)) out[k] = v;
+  }
+  return out;
 }

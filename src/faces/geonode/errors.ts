@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { CatalogError } from "../../catalog/errors.ts";
+import { GnForbidden } from "../../catalog/geonode/errors.ts";
 
 export type GnCode =
   | "not_found"
@@ -14,6 +15,7 @@ export type GnCode =
   | "authentication_failed"
   | "invalid"
   | "method_not_allowed"
+  | "parse_error"
   | "throttled"
   | "error";
 
@@ -37,7 +39,10 @@ export class NotAuthenticated extends CatalogError {
 
 export function geonodeOnError(err: Error, c: Context): Response {
   if (err instanceof NotAuthenticated) return gnError(c, 403, "not_authenticated", err.message);
+  if (err instanceof GnForbidden) return gnError(c, 403, "permission_denied", err.message);
   if (err instanceof CatalogError) {
+    if (err.code === "malformed_json") return gnError(c, 400, "parse_error", err.message);
+    if (err.status === 413) return gnError(c, 413, "invalid", err.message);
     if (err.status === 403 || err.status === 404) {
       const msg = err.message === "Invalid page." ? err.message : "Not found.";
       return gnError(c, 404, "not_found", msg);

@@ -1,7 +1,7 @@
 /**
- * @module The GeoNode API v2 face at /api/v2 (reference Part B), a first read-only slice:
- * endpoint map, users, groups, resources and datasets over the one catalog. The route table
- * below is the whole face; trailing slashes are optional as in dynamic-rest's router.
+ * @module The GeoNode API v2 face at /api/v2 (reference Part B). The route table below is the
+ * whole face; trailing slashes are optional as in dynamic-rest's router, and a known path asked
+ * with a method it does not serve answers DRF's 405.
  */
 import { type Context, Hono } from "hono";
 import type { AppContext, Env } from "../../http/context.ts";
@@ -9,20 +9,49 @@ import { geonodeOnError, gnError } from "./errors.ts";
 import { geonodeHandlers } from "./handlers.ts";
 
 type Handler = (c: Context<Env>) => Response | Promise<Response>;
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export function geonodeFace(app: AppContext): Hono<Env> {
   const h = geonodeHandlers(app);
+  const res = (e: ReturnType<typeof geonodeHandlers>["resources"]) => ({
+    GET: e.item,
+    PATCH: e.patchItem,
+    PUT: e.patchItem,
+  });
 
-  const routes: { path: string; handler: Handler }[] = [
-    { path: "/", handler: h.root },
-    { path: "/users", handler: h.users },
-    { path: "/users/:pk", handler: h.user },
-    { path: "/groups", handler: h.groups },
-    { path: "/groups/:pk", handler: h.group },
-    { path: "/resources", handler: h.resources },
-    { path: "/resources/:pk", handler: h.resource },
-    { path: "/datasets", handler: h.datasets },
-    { path: "/datasets/:pk", handler: h.dataset },
+  const routes: [string, Partial<Record<Method, Handler>>][] = [
+    ["/", { GET: h.root }],
+    ["/users", { GET: h.users }],
+    ["/users/:pk", { GET: h.user }],
+    ["/users/:pk/groups", { GET: h.userGroups }],
+    ["/users/:pk/resources", { GET: h.userResources }],
+    ["/groups", { GET: h.groups }],
+    ["/groups/:pk", { GET: h.group }],
+    ["/groups/:pk/members", { GET: h.groupMembers }],
+    ["/groups/:pk/managers", { GET: h.groupManagers }],
+    ["/groups/:pk/resources", { GET: h.groupResources }],
+    ["/resources", { GET: h.resources.list, PATCH: h.resources.patchList }],
+    ["/resources/resource_types", { GET: h.resourceTypes }],
+    ["/resources/approved", { GET: h.flagged }],
+    ["/resources/published", { GET: h.flagged }],
+    ["/resources/featured", { GET: h.flagged }],
+    ["/resources/favorites", { GET: h.favorites }],
+    ["/resources/:pk", res(h.resources)],
+    ["/resources/:pk/:field", { GET: h.resourceField }],
+    ["/datasets", { GET: h.datasets.list, PATCH: h.datasets.patchList }],
+    ["/datasets/:pk", res(h.datasets)],
+    ["/documents", { GET: h.documents.list, PATCH: h.documents.patchList }],
+    ["/documents/:pk", res(h.documents)],
+    ["/categories", { GET: h.categories }],
+    ["/categories/:pk", { GET: h.category }],
+    ["/regions", { GET: h.regions }],
+    ["/regions/:pk", { GET: h.region }],
+    ["/keywords", { GET: h.keywords }],
+    ["/keywords/:pk", { GET: h.keyword }],
+    ["/tkeywords", { GET: h.tkeywords }],
+    ["/tkeywords/:pk", { GET: h.tkeyword }],
+    ["/owners", { GET: h.owners }],
+    ["/owners/:pk", { GET: h.owner }],
   ];
 
   // strict: false makes "/datasets/1/" the same route as "/datasets/1".
@@ -35,13 +64,16 @@ export function geonodeFace(app: AppContext): Hono<Env> {
       c.set("actor", await app.auth.forRequest(c));
       return fn(c);
     };
-  for (const r of routes) {
-    face.get(r.path, withActor(r.handler));
-    // Writes are not served yet: a known path answers 405 in DRF's words, not a 404.
-    face.on(["POST", "PUT", "PATCH", "DELETE"], r.path, (c) =>
-      gnError(c, 405, "method_not_allowed", `Method "${c.req.method}" not allowed.`, {
-        Allow: "GET, HEAD, OPTIONS",
-      }),
+  for (const [path, methods] of routes) {
+    for (const [m, fn] of Object.entries(methods)) face.on(m, path, withActor(fn));
+    const allow = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => m in methods);
+    face.on(
+      ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !(m in methods)),
+      path,
+      (c) =>
+        gnError(c, 405, "method_not_allowed", `Method "${c.req.method}" not allowed.`, {
+          Allow: [...allow, "HEAD", "OPTIONS"].join(", "),
+        }),
     );
   }
   face.all("*", (c) => gnError(c, 404, "not_found", "Not found."));

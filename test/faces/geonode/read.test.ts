@@ -219,11 +219,15 @@ describe("GeoNode v2 datasets", () => {
       { auth: s.admin },
     );
     expect(t.status).toBeLessThan(300);
-    const png = d.links.find((l: any) => l.extension === "png");
+    const png = d.links.find((l: any) => l.name === "PNG tiles");
     const tile = (u: string) => u.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0");
     const p = await s.fetch(tile(png.url.slice(s.url.length)), { auth: s.admin });
     expect(p.status).toBe(200);
     expect(p.headers.get("content-type")).toContain("image/png");
+    // OGC links name the GeoServer-compatible OWS endpoint (served by the OGC work, not here).
+    const wms = d.links.find((l: any) => l.link_type === "OGC:WMS");
+    expect(wms.url.startsWith(`${s.url}/geoserver/ows?`)).toBe(true);
+    expect(d.thumbnail_url).toBe(`${s.url}/api/resource/${roads}/preview.png`);
   });
 
   test("a guest never sees the private layer, in lists, totals, search or detail", async () => {
