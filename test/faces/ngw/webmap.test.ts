@@ -346,6 +346,16 @@ describe("validation", () => {
     });
   }
 
+  test("the message names the JSON path of the bad value", async () => {
+    const r = await webmap(
+      { webmap: { root_item: { children: [layer(f.styleA, { layer_opacity: 1.5 })] } } },
+      "bad path",
+    );
+    expect(r.body.message).toBe(
+      "Expected `float` <= 1 - at `$.webmap.root_item.children[0].layer_opacity`",
+    );
+  });
+
   test("deep nesting and huge trees are refused, not crashed on", async () => {
     let item: Record<string, unknown> = layer(f.styleA);
     for (let i = 0; i < 100; i++)
