@@ -50,16 +50,25 @@ export class PostgisConnectionError extends Error {
   override readonly name = "PostgisConnectionError";
 }
 
+/** The table no longer matches the layer (dropped, renamed column, revoked grant). */
+export class PostgisTableError extends Error {
+  readonly status = 422;
+  override readonly name = "PostgisTableError";
+}
+
 /**
  * Turns driver errors into source errors with a status hint: bad data (SQLSTATE classes 22 and
- * 23: wrong type, constraint violated) is the caller's fault, connection trouble is reported as
- * such. Anything else stays as it is.
+ * 23: wrong type, constraint violated) is the caller's fault, a table that changed under the
+ * layer (class 42) and connection trouble are reported as such. Anything else stays as it is.
  */
 export function pgError(err: unknown): unknown {
   if (!(err instanceof Error) || "status" in err) return err;
   const e = err as Error & { code?: string; errno?: string };
   const state = typeof e.errno === "string" ? e.errno : "";
   if (state.startsWith("22") || state.startsWith("23")) return new FieldValueError(e.message);
+  // 42: the table, a column or the right to use them is gone (changed since the layer was made).
+  if (state.startsWith("42"))
+    return new PostgisTableError(`The PostGIS table cannot be used as described: ${e.message}`);
   if (state.startsWith("28") || state === "3D000")
     return new PostgisConnectionError(`Cannot connect to the database: ${e.message}`);
   if (typeof e.code === "string" && /CONNECTION|TIMEOUT|TLS|SSL|AUTH/.test(e.code))

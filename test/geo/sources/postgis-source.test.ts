@@ -10,7 +10,11 @@ import {
   listGeometryTables,
   tableSpec,
 } from "../../../src/geo/sources/postgis-inspect.ts";
-import { PostgisConnectionError, PostgisSource } from "../../../src/geo/sources/postgis-source.ts";
+import {
+  PostgisConnectionError,
+  PostgisSource,
+  PostgisTableError,
+} from "../../../src/geo/sources/postgis-source.ts";
 import { quoteIdent } from "../../../src/geo/sources/postgis-sql.ts";
 import { type PgCluster, pgAvailable, startPostgres } from "../../helpers/postgres.ts";
 import { type Schema, sourceContract } from "./contract.ts";
@@ -175,6 +179,28 @@ describe.skipIf(!pgAvailable)("PostgisSource specifics", () => {
       .catch((e) => e);
     expect(geomErr.status).toBe(422);
     expect(geomErr.message).toMatch(/geometry type/i);
+  });
+
+  test("a table changed under the layer is a 422 naming the problem", async () => {
+    const sql = pool();
+    await sql.unsafe(
+      "CREATE TABLE moving (id serial PRIMARY KEY, a text, g geometry(Point, 4326))",
+    );
+    const spec = tableSpec((await inspectTable(sql, "public", "moving"))!, {
+      schema: "public",
+      table: "moving",
+    });
+    if (typeof spec === "string") throw new Error(spec);
+    const src = new PostgisSource(sql, spec);
+    expect(await src.count()).toBe(0);
+    await sql.unsafe("ALTER TABLE moving RENAME COLUMN a TO b");
+    const e1 = await Array.fromAsync(src.query()).catch((e) => e);
+    expect(e1).toBeInstanceOf(PostgisTableError);
+    expect(e1.status).toBe(422);
+    expect(e1.message).toMatch(/column .*a.* does not exist/);
+    await sql.unsafe("DROP TABLE moving");
+    const e2 = await src.count().catch((e) => e);
+    expect(e2).toBeInstanceOf(PostgisTableError);
   });
 
   test("wrong password and a silent server fail fast with a connection error", async () => {
