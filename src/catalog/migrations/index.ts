@@ -10,6 +10,7 @@ import styleSldJson from "./0201_style_sld.sql" with { type: "text" };
 import rasterLayer from "./0250_raster_layer.sql" with { type: "text" };
 import geonode from "./0500_geonode.sql" with { type: "text" };
 import webmap from "./0700_webmap.sql" with { type: "text" };
+import webmapAnnotation from "./0701_webmap_annotation.sql" with { type: "text" };
 import postgis from "./0800_postgis.sql" with { type: "text" };
 
 export interface Migration {
@@ -27,5 +28,6 @@ export const migrations: Migration[] = [
   { id: "0250_raster_layer", sql: rasterLayer },
   { id: "0500_geonode", sql: geonode },
   { id: "0700_webmap", sql: webmap },
+  { id: "0701_webmap_annotation", sql: webmapAnnotation },
   { id: "0800_postgis", sql: postgis },
 ];
