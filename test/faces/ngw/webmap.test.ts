@@ -13,6 +13,7 @@ import {
   setAcl,
   user,
 } from "../../catalog/classes/webmap/fixture.ts";
+import { gdal, hasGdal } from "../../helpers/gdal.ts";
 import { startServer, type TestServer } from "../../helpers/server.ts";
 
 let s: TestServer;
@@ -577,5 +578,40 @@ describe("webmap/extent", () => {
       (await s.json(`/api/resource/${f.layerA}/webmap/extent`, { auth: s.admin })).status,
     ).toBe(404);
     expect((await s.json(`/api/resource/${r.body.id}/webmap/extent`)).status).toBe(403);
+  });
+});
+
+describe("real clients", () => {
+  test.skipIf(!hasGdal)(
+    "GDAL's NGW driver opens a group holding a web map and lists its layers",
+    async () => {
+      const r = await webmap(
+        { webmap: { root_item: { children: [layer(f.styleA)] } } },
+        "gdal map",
+      );
+      expect(r.status).toBe(201);
+      const info = await gdal("ogrinfo", [
+        "-ro",
+        "-so",
+        `NGW:${s.url}/resource/${f.group}`,
+        "-oo",
+        `USERPWD=${s.admin}`,
+      ]);
+      expect(info.code).toBe(0);
+      expect(info.stdout).toContain("Towns");
+      expect(info.stdout).toContain("Wells");
+      expect(info.stderr).not.toContain("ERROR");
+    },
+  );
+
+  test("pyramid/route publishes the webmap routes ngw-connector resolves by name", async () => {
+    const r = await s.json("/api/component/pyramid/route", { auth: s.admin });
+    expect(r.body["webmap.extent"]).toEqual(["/api/resource/{0}/webmap/extent", "id"]);
+    expect(r.body["webmap.annotation.collection"]).toEqual(["/api/resource/{0}/annotation/", "id"]);
+    expect(r.body["webmap.annotation.item"]).toEqual([
+      "/api/resource/{0}/annotation/{1}",
+      "id",
+      "annotation_id",
+    ]);
   });
 });
