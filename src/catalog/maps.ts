@@ -72,10 +72,16 @@ export interface MapLayer {
   layerId: number;
   layerCls: string;
   /**
-   * A style resource that /api/component/render draws (qgis_vector_style, raster_style,
-   * geoserver_style, …), or null: draw the layer with its default style.
+   * A style resource that /api/component/render draws (qgis_vector_style, raster_style, …), or
+   * null: draw the layer itself (render accepts a layer id and uses its default style).
    */
   styleId: number | null;
+  /**
+   * Layer groups only: the SLD style (`geoserver_style` resource) the group names for this
+   * layer, for consumers that speak SLD (GeoServer, GeoNode). `styleId` is then its NGW mirror
+   * when one exists (the layer's synced default style), else null.
+   */
+  sldStyleId?: number;
   /** 0..1 (1 when the map does not say). */
   opacity: number;
   /** Checked when the map opens. */
@@ -415,18 +421,16 @@ async function openLayerGroup(
       }
       if (!(await perms(member.id)).has("data.read")) continue;
       const ref = ext.styleRefs?.[i] ?? null;
-      let styleId: number | null = null;
-      if (ref && "id" in ref) {
-        if (!(await perms(ref.id)).has("resource.read")) continue;
-        styleId = ref.id;
-      }
+      const sld = ref && "id" in ref ? ref.id : undefined;
+      if (sld !== undefined && !(await perms(sld)).has("resource.read")) continue;
       nodes.push({ type: "layer", key });
       layers.push({
         key,
         title: member.displayName,
         layerId: member.id,
         layerCls: member.cls,
-        styleId,
+        styleId: sld === undefined ? null : await syncedStyle(catalog, member.id, sld),
+        ...(sld === undefined ? {} : { sldStyleId: sld }),
         opacity: 1,
         visible: true,
         identifiable: true,
@@ -460,6 +464,28 @@ async function openLayerGroup(
     bookmarkLayerId: null,
     measureSrsId: null,
   };
+}
+
+/**
+ * The NGW style the GeoServer mapping made from an SLD style under this layer ("synced-style"
+ * ext, see GeoServerCatalog.syncDefaultStyle), so the render API can draw what the group names.
+ */
+async function syncedStyle(
+  catalog: Catalog,
+  layerId: number,
+  sldId: number,
+): Promise<number | null> {
+  const res = await catalog.database.client.execute({
+    sql: "SELECT id FROM resource WHERE parent_id = ? AND cls LIKE '%style'",
+    args: [layerId],
+  });
+  const ids = res.rows.map((r) => Number(r.id));
+  const exts = await readExtMany(catalog.database.client, ids, "geoserver");
+  for (const id of ids) {
+    const e = exts.get(id);
+    if (e?.kind === "synced-style" && e.style === sldId) return id;
+  }
+  return null;
 }
 
 function reverseTree(nodes: MapTreeNode[]): MapTreeNode[] {

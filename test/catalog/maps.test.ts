@@ -222,6 +222,47 @@ describe("GeoServer layer group as a map", () => {
     expect(lg.extent!.wgs84).toEqual([-5, -10, 30, 40]);
   });
 
+  test("an SLD style named by the group maps to its NGW mirror, which render can draw", async () => {
+    const wsName = (await s.json(`/api/resource/${f.group}`, { auth: s.admin })).body.resource
+      .display_name;
+    const ws = encodeURIComponent(wsName);
+    const sld = await Bun.file(`${import.meta.dir}/../fixtures/style/points-sld10.sld`).text();
+    const post = (path: string, body: string, type: string, method = "POST") =>
+      s.fetch(`/geoserver/rest${path}`, {
+        method,
+        auth: s.admin,
+        headers: { "Content-Type": type },
+        body,
+      });
+    expect(
+      (await post(`/workspaces/${ws}/styles?name=dots`, sld, "application/vnd.ogc.sld+xml")).status,
+    ).toBe(201);
+    const def = JSON.stringify({ layer: { defaultStyle: { name: `${wsName}:dots` } } });
+    expect((await post(`/layers/${ws}:Towns`, def, "application/json", "PUT")).status).toBe(200);
+    const group = JSON.stringify({
+      layerGroup: {
+        name: "styled",
+        publishables: { published: [{ "@type": "layer", name: `${wsName}:Towns` }] },
+        styles: { style: [{ name: `${wsName}:dots` }] },
+      },
+    });
+    expect((await post(`/workspaces/${ws}/layergroups`, group, "application/json")).status).toBe(
+      201,
+    );
+    const found = (await listMaps(cat(), await admin())).find((m) => m.displayName === "styled");
+    const m = await openMap(cat(), await admin(), found!.id);
+    const l = m.layers[0]!;
+    expect(l.sldStyleId).toBeGreaterThan(0);
+    expect(l.styleId).not.toBeNull();
+    const mirror = (await s.json(`/api/resource/${l.styleId}`, { auth: s.admin })).body.resource;
+    expect(mirror).toMatchObject({ cls: "qgis_vector_style", parent: { id: f.layerA } });
+    const tile = await s.fetch(`/api/component/render/tile?resource=${l.styleId}&z=0&x=0&y=0`, {
+      auth: s.admin,
+    });
+    expect(tile.status).toBe(200);
+    expect(tile.headers.get("content-type")).toBe("image/png");
+  });
+
   test("listMaps gives web maps and layer groups the actor can read, by title", async () => {
     const all = await listMaps(cat(), await admin());
     const titles = all.map((m) => m.title);
