@@ -132,6 +132,18 @@ describe("web maps as layer groups", () => {
     expect((await cat.resources.row(found[0]!.row.id))!.version).toBeGreaterThan(before);
   });
 
+  test("names GeoServer cannot carry are left out; the list still answers", async () => {
+    const id = await create(s, {
+      resource: { cls: "webmap", parent: { id: 0 }, display_name: "a/b: <map>" },
+    });
+    const r = await gs("GET", "/layergroups.json");
+    expect(r.status).toBe(200);
+    expect(r.text).not.toContain("a/b");
+    expect((await s.json(`/api/resource/${id}`, { method: "DELETE", auth: s.admin })).status).toBe(
+      200,
+    );
+  });
+
   test("DELETE through GeoServer deletes the web map", async () => {
     expect((await gs("DELETE", `${W()}/layergroups/atlas`)).status).toBe(200);
     expect((await s.json(`/api/resource/${mapId}`, { auth: s.admin })).status).toBe(404);
