@@ -5,6 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppContext, Env } from "../../http/context.ts";
+import { asyncHandlers } from "./async.ts";
 import { geonodeOnError, gnError } from "./errors.ts";
 import { geonodeHandlers } from "./handlers.ts";
 
@@ -13,6 +14,7 @@ type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export function geonodeFace(app: AppContext): Hono<Env> {
   const h = geonodeHandlers(app);
+  const a = asyncHandlers(app);
   const res = (e: ReturnType<typeof geonodeHandlers>["resources"]) => ({
     GET: e.item,
     PATCH: e.patchItem,
@@ -37,11 +39,28 @@ export function geonodeFace(app: AppContext): Hono<Env> {
     ["/resources/featured", { GET: h.flagged }],
     ["/resources/favorites", { GET: h.favorites }],
     ["/resources/:pk", res(h.resources)],
+    [
+      "/resources/:pk/permissions",
+      {
+        GET: a.getPermissions,
+        PUT: a.writePermissions,
+        PATCH: a.writePermissions,
+        DELETE: a.writePermissions,
+      },
+    ],
+    ["/resources/:pk/copy", { PUT: a.copy }],
+    ["/resources/:pk/delete", { DELETE: a.delete }],
+    ["/resources/:pk/update", { PUT: a.update }],
     ["/resources/:pk/:field", { GET: h.resourceField }],
     ["/datasets", { GET: h.datasets.list, PATCH: h.datasets.patchList }],
     ["/datasets/:pk", res(h.datasets)],
     ["/documents", { GET: h.documents.list, PATCH: h.documents.patchList }],
     ["/documents/:pk", res(h.documents)],
+    ["/uploads", { GET: a.uploads }],
+    ["/uploads/upload", { POST: a.upload }],
+    ["/resource-service/execution-status/:id", { GET: a.status }],
+    ["/executionrequest", { GET: a.requests }],
+    ["/executionrequest/:id", { GET: a.request, DELETE: a.request }],
     ["/categories", { GET: h.categories }],
     ["/categories/:pk", { GET: h.category }],
     ["/regions", { GET: h.regions }],

@@ -51,3 +51,14 @@ export async function everyoneReads(s: TestServer): Promise<void> {
     "PUT",
   );
 }
+
+/** Polls an execution ticket (as the administrator) until it is finished or failed. */
+export async function waitFor(s: TestServer, execId: string, auth = s.admin) {
+  for (let i = 0; i < 3000; i++) {
+    const r = await s.json(`/api/v2/resource-service/execution-status/${execId}`, { auth });
+    expect(r.status).toBe(200);
+    if (r.body.status === "finished" || r.body.status === "failed") return r.body;
+    await Bun.sleep(20);
+  }
+  throw new Error(`execution ${execId} never ended`);
+}
