@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { Annotations } from "../catalog/classes/webmap/annotations.ts";
 import { basemapLayerClass } from "../catalog/classes/webmap/basemap-layer.ts";
+import { loadSampleWebmap } from "../catalog/classes/webmap/sample.ts";
 import { webmapClass } from "../catalog/classes/webmap/webmap.ts";
 import { NotFound, ResourceNotFound } from "../catalog/errors.ts";
 import { mapDataExtent } from "../catalog/maps.ts";
@@ -77,4 +78,14 @@ export const webmapModule: Module = {
   description: "Web maps (layer tree, extents, basemaps, annotations) and basemap layers",
   classes: [webmapClass, basemapLayerClass],
   ngw: webmapRoutes,
+  // Runs after the extras module has loaded the sample layers (modules start in list order).
+  async start({ catalog, config }) {
+    if (!config.samples) return;
+    try {
+      await loadSampleWebmap(catalog);
+    } catch (err) {
+      // A convenience, like the samples: a failure must not stop the server from starting.
+      console.error("gisd: could not create the sample web map:", err);
+    }
+  },
 };
