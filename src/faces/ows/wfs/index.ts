@@ -13,6 +13,7 @@ import type { WfsDeps, WfsService } from "./service.ts";
 import { describeStoredQueries, listStoredQueries } from "./stored-queries.ts";
 import { transaction } from "./transaction.ts";
 
+export { type WfsLayerSource, wfsServiceOf } from "./layer-set.ts";
 export type { WfsDeps, WfsLayer, WfsService } from "./service.ts";
 
 export interface WfsCall {

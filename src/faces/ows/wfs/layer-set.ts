@@ -1,0 +1,47 @@
+/**
+ * @module An OWS layer set (catalog/ows/layer-set.ts: NGW wfsserver_service, GeoServer global
+ * or workspace, whole catalog, QGIS project) as the WfsService the handler serves: its vector
+ * layers, named by their local name in the layer's (or the set's) namespace. Catalog layers keep
+ * their resource id, so reads and Transaction go through FeatureLayers and its ACL; others
+ * (projects) are served read-only from their source.
+ */
+import type { FeatureSource } from "../../../geo/sources/feature-source.ts";
+import type { WfsLayer, WfsService } from "./service.ts";
+
+/** The parts of an OwsLayerSet the WFS needs (structural, so either side can grow). */
+export interface WfsLayerSource {
+  title: string;
+  abstract: string;
+  namespace: { prefix: string; uri: string };
+  layers: {
+    name: string;
+    title: string;
+    abstract: string;
+    kind: "vector" | "raster";
+    resourceId?: number;
+    maxFeatures?: number | null;
+    namespace?: { prefix: string; uri: string };
+    source(): Promise<FeatureSource>;
+  }[];
+}
+
+/** `url`: the absolute endpoint URL without a query, advertised in the capabilities. */
+export function wfsServiceOf(set: WfsLayerSource, url: string): WfsService {
+  const layers: WfsLayer[] = set.layers
+    .filter((l) => l.kind === "vector")
+    .map((l) => {
+      const ns = l.namespace ?? set.namespace;
+      const local = l.name.includes(":") ? l.name.slice(l.name.indexOf(":") + 1) : l.name;
+      return {
+        prefix: ns.prefix,
+        namespaceUri: ns.uri,
+        name: local,
+        title: l.title,
+        abstract: l.abstract,
+        resourceId: l.resourceId,
+        maxFeatures: l.maxFeatures ?? null,
+        source: l.resourceId === undefined ? () => l.source() : undefined,
+      };
+    });
+  return { title: set.title, abstract: set.abstract, url, layers };
+}
