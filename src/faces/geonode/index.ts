@@ -8,6 +8,7 @@ import type { AppContext, Env } from "../../http/context.ts";
 import { asyncHandlers } from "./async.ts";
 import { geonodeOnError, gnError } from "./errors.ts";
 import { geonodeHandlers } from "./handlers.ts";
+import { socialHandlers } from "./social.ts";
 
 type Handler = (c: Context<Env>) => Response | Promise<Response>;
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -15,6 +16,7 @@ type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export function geonodeFace(app: AppContext): Hono<Env> {
   const h = geonodeHandlers(app);
   const a = asyncHandlers(app);
+  const so = socialHandlers(app);
   const res = (e: ReturnType<typeof geonodeHandlers>["resources"]) => ({
     GET: e.item,
     PATCH: e.patchItem,
@@ -49,6 +51,17 @@ export function geonodeFace(app: AppContext): Hono<Env> {
       },
     ],
     ["/resources/:pk/copy", { PUT: a.copy }],
+    ["/resources/:pk/favorite", { POST: so.favorite, DELETE: so.favorite }],
+    ["/resources/:pk/ratings", { GET: so.ratings, POST: so.ratings }],
+    [
+      "/resources/:pk/extra_metadata",
+      {
+        GET: so.extraMetadata,
+        POST: so.extraMetadata,
+        PUT: so.extraMetadata,
+        DELETE: so.extraMetadata,
+      },
+    ],
     ["/resources/:pk/delete", { DELETE: a.delete }],
     ["/resources/:pk/update", { PUT: a.update }],
     ["/resources/:pk/:field", { GET: h.resourceField }],
