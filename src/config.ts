@@ -39,6 +39,8 @@ export interface Config {
   importRoot: string | undefined;
   /** Hosts that GeoServer `url.*` uploads may fetch from, comma separated; GISD_FETCH_ALLOW_HOSTS. */
   fetchAllowHosts: string[];
+  /** Believe X-Forwarded-Proto/-Host from a TLS-terminating proxy; GISD_TRUST_PROXY=true. */
+  trustProxy: boolean;
 }
 
 export const defaults = {
@@ -130,5 +132,6 @@ export function loadConfig(flags: ServeFlags, env: Record<string, string | undef
       .split(",")
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
+    trustProxy: parseBool(env.GISD_TRUST_PROXY, false, "GISD_TRUST_PROXY"),
   };
 }
