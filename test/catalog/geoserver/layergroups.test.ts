@@ -4,7 +4,8 @@
  * refused from GeoServer's side, delete shared; stored layer groups keep bumping their version.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startServer, type TestServer } from "../../helpers/server.ts";
+import { GeoServerRestClient } from "geoserver-node-client";
+import { ADMIN_PASSWORD, startServer, type TestServer } from "../../helpers/server.ts";
 import { create, type Fixture, fixture } from "../classes/webmap/fixture.ts";
 
 let s: TestServer;
@@ -73,6 +74,17 @@ describe("web maps as layer groups", () => {
     const names = [g.publishables.published].flat().map((p: { name: string }) => p.name);
     expect(names).toEqual([`${ws}:Wells`, `${ws}:Towns`]);
     expect(g.bounds).toMatchObject({ minx: -5, miny: -10, maxx: 30, maxy: 40, crs: "EPSG:4326" });
+  });
+
+  test("geoserver-node-client reads the web map as a layer group", async () => {
+    const grc = new GeoServerRestClient(
+      `${s.url}/geoserver/rest/`,
+      "administrator",
+      ADMIN_PASSWORD,
+    );
+    const g = await grc.layergroups.get(ws, "atlas");
+    expect(g.layerGroup.name).toBe("atlas");
+    expect(g.layerGroup.title).toBe("The atlas");
   });
 
   test("a web map under the root is a global layer group; guests see none", async () => {
