@@ -236,6 +236,16 @@ function wsenExtent(parts: (number | null)[]): MapExtent | null {
 }
 
 /** Permission sets of many resources, fetched once each. */
+/** Resource rows by id, fetched once each (a map names the same style many times). */
+function rowCache(catalog: Catalog) {
+  const memo = new Map<number, Promise<ResourceRow | undefined>>();
+  return (id: number) => {
+    let p = memo.get(id);
+    if (!p) memo.set(id, (p = catalog.resources.row(id)));
+    return p;
+  };
+}
+
 function permsCache(catalog: Catalog, actor: Actor) {
   const memo = new Map<number, Promise<Set<string>>>();
   return (id: number) => {
@@ -254,6 +264,7 @@ async function openWebmap(
   const settings = await readSettings(db, row.id);
   const tree = await readTree(db, row.id);
   const perms = permsCache(catalog, actor);
+  const rowOf = rowCache(catalog);
   const layers: (MapLayer & { drawOrderPosition: number | null })[] = [];
 
   const walk = async (
@@ -284,12 +295,12 @@ async function openWebmap(
         });
         continue;
       }
-      const style = await catalog.resources.row(it.styleId);
+      const style = await rowOf(it.styleId);
       if (!style) continue;
       // A style draws its parent layer; other renderables (none yet) would draw themselves.
       const layer =
         style.cls.endsWith("_style") && style.parentId !== null
-          ? await catalog.resources.row(style.parentId)
+          ? await rowOf(style.parentId)
           : style;
       if (!layer) continue;
       if (!(await perms(style.id)).has("data.read")) continue;
