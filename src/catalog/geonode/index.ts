@@ -6,6 +6,7 @@
 import { type Actor, SYSTEM } from "../acl.ts";
 import { NS as GS_NS, publishedName } from "../geoserver/model.ts";
 import type { Catalog } from "../index.ts";
+import { MAP_CLASSES, type MapDescription, openMap } from "../maps.ts";
 import type { PrincipalRow } from "../principals.ts";
 import { readExtMany } from "../resource-ext.ts";
 import type { ResourceRow } from "../resource-row.ts";
@@ -28,6 +29,7 @@ export const DOCUMENT_CLASSES = ["file_bucket"];
 export const KINDS = {
   dataset: DATASET_CLASSES,
   document: DOCUMENT_CLASSES,
+  map: MAP_CLASSES,
 } as const;
 export type Kind = keyof typeof KINDS;
 
@@ -149,6 +151,12 @@ export class GeonodeCatalog {
         owners.set(row.ownerUserId, p ? this.user(p, base) : null);
       }
       const kind = kindOf(row.cls)!;
+      let map: MapDescription | null = null;
+      if (kind === "map") {
+        // openMap applies the map's own rules (webmap.display deny, unreadable layers left out).
+        map = await openMap(this.catalog, actor, row.id).catch(() => null);
+        if (!map) continue;
+      }
       const ws = kind === "dataset" ? await this.workspaceOf(row, workspaces) : null;
       const doc = this.toResource(row, perms, kind, {
         base,
@@ -157,10 +165,11 @@ export class GeonodeCatalog {
         name:
           kind === "dataset"
             ? publishedName(row, exts.get(row.id))
-            : (row.keyname ?? `document_${row.id}`),
+            : (row.keyname ?? `${kind}_${row.id}`),
         meta: metas.get(row.id) ?? emptyMeta(),
         vocab,
       });
+      if (map) Object.assign(doc, mapFields(map, base));
       const so = social.get(row.id);
       doc.favorite = actor.id !== SYSTEM.guest && (so?.favorite ?? false);
       doc.rating = String(so?.rating ?? 0);
@@ -220,7 +229,14 @@ export class GeonodeCatalog {
       pk: String(row.id),
       uuid: uuidOf(row.id),
       resource_type: kind,
-      subtype: kind === "dataset" ? (row.cls === "vector_layer" ? "vector" : "raster") : "file",
+      subtype:
+        kind === "dataset"
+          ? row.cls === "vector_layer"
+            ? "vector"
+            : "raster"
+          : kind === "document"
+            ? "file"
+            : null,
       polymorphic_ctype_id: kind,
       perms: geonodePerms(perms, kind),
       owner: o.owner,
@@ -265,11 +281,31 @@ export class GeonodeCatalog {
       doc.alternate = o.workspace === null ? o.name : `${o.workspace}:${o.name}`;
       doc.ptype = "gxp_wmscsource";
       doc.ows_url = `${base}/geoserver/ows`;
-    } else {
+    } else if (kind === "document") {
       doc.href = `${base}/api/resource/${row.id}/file_bucket`;
     }
     return doc;
   }
+}
+
+/** Map-only fields (B.2.2): title from the map model, `maplayers` in GeoNode's shape. */
+function mapFields(m: MapDescription, base: string): Doc {
+  // GeoNode lists map layers top first with `order` 0..n; the model is bottom first.
+  const layers = [...m.layers].reverse();
+  return {
+    title: m.title,
+    maplayers: layers.map((l, order) => ({
+      pk: l.key,
+      extra_params: { msId: l.key, group: l.groupPath.join("/") || null },
+      current_style: l.sldStyleId ?? l.styleId,
+      name: l.title,
+      order,
+      visibility: l.visible,
+      opacity: l.opacity,
+      dataset: { pk: String(l.layerId), link: `${base}/api/v2/datasets/${l.layerId}` },
+    })),
+    extent: m.extent ? { coords: m.extent.wgs84, srid: "EPSG:4326" } : null,
+  };
 }
 
 /** A stable UUID per resource id (GeoNode clients use `uuid` as a key; gisd has none stored). */

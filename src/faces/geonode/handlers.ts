@@ -107,6 +107,7 @@ const ENDPOINT: Record<Kind | "resource", { plural: string; single: string; kind
   resource: { plural: "resources", single: "resource", kinds: Object.keys(KINDS) as Kind[] },
   dataset: { plural: "datasets", single: "dataset", kinds: ["dataset"] },
   document: { plural: "documents", single: "document", kinds: ["document"] },
+  map: { plural: "maps", single: "map", kinds: ["map"] },
 };
 
 const TRUE = new Set(["true", "True", "1"]);
@@ -265,6 +266,34 @@ export function geonodeHandlers(app: AppContext) {
     resources,
     datasets: resourceEndpoint(ENDPOINT.dataset),
     documents: resourceEndpoint(ENDPOINT.document),
+    maps: resourceEndpoint(ENDPOINT.map),
+
+    /** `/maps/{id}/maplayers` and `/maps/{id}/datasets`: bare arrays (B.1.2). */
+    async mapLayers(c: C) {
+      const id = pathId(c);
+      const m = id === null ? null : await gn.one(actor(c), baseUrl(c), id, ["map"]);
+      if (!m) throw new GnNotFound();
+      return c.json(m.maplayers);
+    },
+    async mapDatasets(c: C) {
+      const id = pathId(c);
+      const m = id === null ? null : await gn.one(actor(c), baseUrl(c), id, ["map"]);
+      if (!m) throw new GnNotFound();
+      const ids = [...new Set((m.maplayers as Doc[]).map((l) => Number((l.dataset as Doc).pk)))];
+      return c.json(await gn.load(actor(c), baseUrl(c), { kinds: ["dataset"], ids }));
+    },
+    /** `/datasets/{id}/maps` and `/datasets/{id}/maplayers`: where a dataset is drawn. */
+    async datasetMaps(c: C) {
+      const id = pathId(c);
+      const d = id === null ? null : await gn.one(actor(c), baseUrl(c), id, ["dataset"]);
+      if (!d) throw new GnNotFound();
+      const uses = (m: Doc) => (m.maplayers as Doc[]).filter((l) => (l.dataset as Doc).pk === d.pk);
+      const maps = (await gn.load(actor(c), baseUrl(c), { kinds: ["map"] })).filter(
+        (m) => uses(m).length > 0,
+      );
+      if (c.req.path.replace(/\/$/, "").endsWith("/maplayers")) return c.json(maps.flatMap(uses));
+      return c.json(maps);
+    },
 
     root(c: C) {
       const names = [
@@ -273,6 +302,7 @@ export function geonodeHandlers(app: AppContext) {
         "resources",
         "datasets",
         "documents",
+        "maps",
         "categories",
         "keywords",
         "tkeywords",
