@@ -96,6 +96,8 @@ export interface MapLayer {
   groupPath: string[];
   /** Keys of the enclosing groups, outermost first (titles need not be unique). */
   groupKeys: string[];
+  /** Web maps only: the stored item's id (NGW's display_config ids); changes on every save. */
+  itemId?: number;
 }
 
 /** One node of the layer tree, first item on top (the order of NGW's layer panel). */
@@ -320,6 +322,7 @@ async function openWebmap(
         adapter: it.adapter,
         groupPath,
         groupKeys,
+        ...(it.id === undefined ? {} : { itemId: it.id }),
         drawOrderPosition: it.drawOrderPosition,
       });
     }

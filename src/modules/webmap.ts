@@ -1,11 +1,13 @@
 /**
  * @module The web map module: the `webmap` and `basemap_layer` classes and NGW's webmap routes:
- * `webmap.extent` (the combined extent of the layers the user may see) and the annotations
- * (`webmap.annotation.collection`, `webmap.annotation.item`).
+ * `webmap.extent` (the combined extent of the layers the user may see), `webmap.display_config`
+ * (NGW's display page configuration) and the annotations (`webmap.annotation.collection`,
+ * `webmap.annotation.item`).
  */
 import type { Context } from "hono";
 import { Annotations } from "../catalog/classes/webmap/annotations.ts";
 import { basemapLayerClass } from "../catalog/classes/webmap/basemap-layer.ts";
+import { displayConfig } from "../catalog/classes/webmap/display-config.ts";
 import { loadSampleWebmap } from "../catalog/classes/webmap/sample.ts";
 import { webmapClass } from "../catalog/classes/webmap/webmap.ts";
 import { NotFound, ResourceNotFound } from "../catalog/errors.ts";
@@ -39,6 +41,9 @@ function webmapRoutes(app: AppContext): NgwRoute[] {
     return c.json(box ? { minLon: box[0], maxLon: box[2], minLat: box[1], maxLat: box[3] } : null);
   }
 
+  const display = async (c: C) =>
+    c.json(await displayConfig(catalog, c.get("actor"), resourceId(c)));
+
   const a = {
     list: async (c: C) => c.json(await annotations.list(c.get("actor"), resourceId(c))),
     create: async (c: C) => {
@@ -60,6 +65,11 @@ function webmapRoutes(app: AppContext): NgwRoute[] {
 
   return [
     { name: "webmap.extent", path: "/api/resource/{id}/webmap/extent", methods: { GET: extent } },
+    {
+      name: "webmap.display_config",
+      path: "/api/resource/{id}/webmap/display_config",
+      methods: { GET: display },
+    },
     {
       name: "webmap.annotation.collection",
       path: "/api/resource/{id}/annotation/",

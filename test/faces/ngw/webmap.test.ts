@@ -581,6 +581,76 @@ describe("webmap/extent", () => {
   });
 });
 
+describe("webmap/display_config", () => {
+  test("NGW's display configuration: item ids, checked/expanded items, adapters, ACL", async () => {
+    const r = await webmap(
+      {
+        webmap: {
+          title: "Display",
+          annotation_enabled: true,
+          root_item: {
+            children: [
+              layer(f.styleA, { layer_enabled: true, layer_opacity: 0.5 }),
+              {
+                item_type: "group",
+                display_name: "G",
+                group_expanded: true,
+                children: [layer(f.styleB, { layer_adapter: "tile" })],
+              },
+            ],
+          },
+        },
+      },
+      "display map",
+    );
+    const d = await s.json(`/api/resource/${r.body.id}/webmap/display_config`, { auth: s.admin });
+    expect(d.status).toBe(200);
+    expect(d.body).toMatchObject({
+      webmapId: r.body.id,
+      webmapTitle: "Display",
+      initialExtent: [-180, -90, 180, 90],
+      constrainingExtent: null,
+      webmapEditable: true,
+      annotations: {
+        enabled: true,
+        default: "no",
+        scope: { read: true, write: true, manage: true },
+      },
+    });
+    const [a, g] = d.body.rootItem.children;
+    expect(a).toMatchObject({
+      type: "layer",
+      layerId: f.layerA,
+      styleId: f.styleA,
+      visibility: true,
+      opacity: 0.5,
+      adapter: "@nextgisweb/webmap/image-adapter",
+      identification: { mode: "feature_layer", resource: { id: f.layerA } },
+    });
+    expect(g).toMatchObject({ type: "group", expanded: true, label: "G" });
+    expect(g.children[0].adapter).toBe("@nextgisweb/webmap/tile-adapter");
+    expect(d.body.checkedItems).toEqual([a.id]);
+    expect(d.body.expandedItems).toEqual([g.id]);
+    expect(d.body.mid.adapter.sort()).toEqual([
+      "@nextgisweb/webmap/image-adapter",
+      "@nextgisweb/webmap/tile-adapter",
+    ]);
+
+    // A reader without data.read on layer B sees no B and no group G.
+    await setAcl(s, f.group, [rule("allow", carolId, "resource", "read")]);
+    await setAcl(s, f.layerA, [rule("allow", carolId, "data", "read")]);
+    const c = (await s.json(`/api/resource/${r.body.id}/webmap/display_config`, { auth: carol }))
+      .body;
+    expect(c.rootItem.children.map((x: { type: string }) => x.type)).toEqual(["layer"]);
+    expect(c.annotations.scope).toEqual({ read: false, write: false, manage: false });
+    await setAcl(s, f.layerA, []);
+    await setAcl(s, f.group, []);
+    expect(
+      (await s.json(`/api/resource/${f.layerA}/webmap/display_config`, { auth: s.admin })).status,
+    ).toBe(404);
+  });
+});
+
 describe("real clients", () => {
   test.skipIf(!hasGdal)(
     "GDAL's NGW driver opens a group holding a web map and lists its layers",

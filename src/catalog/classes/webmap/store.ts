@@ -49,6 +49,8 @@ export const DEFAULT_SETTINGS: WebmapSettings = {
 
 export interface GroupItem {
   type: "group";
+  /** The stored item's id (webmap_item.id) when read back; new on every tree write. */
+  id?: number;
   displayName: string;
   expanded: boolean;
   enabled: boolean;
@@ -58,6 +60,7 @@ export interface GroupItem {
 
 export interface LayerItem {
   type: "layer";
+  id?: number;
   displayName: string;
   styleId: number;
   adapter: Adapter;
@@ -173,6 +176,7 @@ export async function readTree(db: Executor, webmapId: number): Promise<TreeItem
       r.item_type === "group"
         ? {
             type: "group",
+            id: Number(r.id),
             displayName: String(r.display_name),
             expanded: bool(r.group_expanded) ?? false,
             enabled: bool(r.group_enabled) ?? true,
@@ -181,6 +185,7 @@ export async function readTree(db: Executor, webmapId: number): Promise<TreeItem
           }
         : {
             type: "layer",
+            id: Number(r.id),
             displayName: String(r.display_name),
             styleId: Number(r.layer_style_id),
             adapter: (str(r.layer_adapter) ?? "image") as Adapter,
