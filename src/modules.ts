@@ -8,6 +8,7 @@ import type { AppContext } from "./http/context.ts";
 import { extrasModule } from "./modules/extras.ts";
 import { geoserverModule } from "./modules/geoserver.ts";
 import { mvtModule } from "./modules/mvt.ts";
+import { owsModule } from "./modules/ows.ts";
 import { postgisModule } from "./modules/postgis.ts";
 import { renderModule } from "./modules/render.ts";
 import { stylesModule } from "./modules/styles.ts";
@@ -32,4 +33,5 @@ export const modules: Module[] = [
   stylesModule,
   postgisModule,
   webmapModule,
+  owsModule,
 ];

@@ -11,6 +11,7 @@ import { geoserverFace } from "./faces/geoserver/index.ts";
 import { ngwNotFound } from "./faces/ngw/errors.ts";
 import { ngwFace } from "./faces/ngw/index.ts";
 import { ogcFace } from "./faces/ogc/index.ts";
+import { mountOws } from "./faces/ows/index.ts";
 import { Authenticator } from "./http/auth.ts";
 import type { AppContext, Env } from "./http/context.ts";
 import { requestLog } from "./http/log.ts";
@@ -71,6 +72,7 @@ export async function createServer(config: Config): Promise<Server> {
     ctx,
     modules.flatMap((m) => (m.ngw ? [m.ngw] : [])),
   );
+  mountOws(app, ctx);
   app.route("/geoserver", geoserverFace(ctx));
   app.route("/ogcapi", ogcFace(ctx));
   app.route("/api/v2", geonodeFace(ctx));

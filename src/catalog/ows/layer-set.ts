@@ -62,6 +62,8 @@ export interface OwsLayer {
   queryable: boolean;
   /** The catalog data layer (vector_layer, postgis_layer, raster_layer) behind it, if any. */
   resourceId?: number;
+  /** The layer's own XML namespace when it differs from the set's (GeoServer workspaces). */
+  namespace?: { prefix: string; uri: string };
   /** Per-layer cap on features returned by WFS (NGW wfsserver_service maxfeatures). */
   maxFeatures?: number | null;
   /** The layer's features (vector layers), opened for the set's actor. */
