@@ -40,7 +40,10 @@ export async function createServer(config: Config): Promise<Server> {
   const ctx: AppContext = {
     config,
     catalog,
-    auth: new Authenticator(catalog),
+    auth: new Authenticator(catalog, {
+      trustProxy: config.trustProxy,
+      corsOrigins: config.corsOrigins,
+    }),
     metrics,
     started: Date.now(),
     version: VERSION,

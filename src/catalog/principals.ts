@@ -195,7 +195,7 @@ export class Principals {
     if (typeof input.password !== "string" || input.password.length === 0) {
       throw new ValidationError("Password is required.");
     }
-    checkPassword(input.password);
+    checkPassword(input.password, keyname);
     const hash = await hashPassword(input.password);
     const [row] = await this.db
       .insert(principal)
@@ -237,7 +237,7 @@ export class Principals {
     if (input.superuser !== undefined) set.superuser = Boolean(input.superuser);
     if (input.language !== undefined) set.language = input.language;
     if (typeof input.password === "string") {
-      checkPassword(input.password);
+      checkPassword(input.password, set.keyname ?? row.keyname);
       set.passwordHash = await hashPassword(input.password);
     } else if (input.password === false) {
       set.passwordHash = null;
@@ -378,8 +378,22 @@ function checkDisplayName(s: unknown): string {
   return s;
 }
 
-/** Password policy: at least 8 characters and not all of one kind; documented in docs/security.md. */
-export function checkPassword(p: string): void {
-  if (p.length < 8) throw new ValidationError("Password must be at least 8 characters long.");
+/** Shortest password accepted (docs/security.md). */
+export const PASSWORD_MIN_LENGTH = 8;
+
+/**
+ * Password policy (docs/security.md): 8 to 1024 characters, not the user name (in any case,
+ * or reversed), not one character repeated. Applied wherever a password is set: the NGW user
+ * and profile APIs, registration and the `gisd user` CLI all come through here.
+ */
+export function checkPassword(p: string, keyname?: string): void {
+  if (p.length < PASSWORD_MIN_LENGTH)
+    throw new ValidationError(`Password must be at least ${PASSWORD_MIN_LENGTH} characters long.`);
   if (p.length > 1024) throw new ValidationError("Password is too long.");
+  const lower = p.toLowerCase();
+  const name = keyname?.toLowerCase();
+  if (name && (lower === name || lower === [...name].reverse().join("")))
+    throw new ValidationError("Password must not be the user name.");
+  if (new Set(p).size === 1)
+    throw new ValidationError("Password must not be one character repeated.");
 }

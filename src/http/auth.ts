@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import type { Actor } from "../catalog/acl.ts";
+import { Audit } from "../catalog/audit.ts";
 import { CatalogError, InvalidCredentials, TooManyRequests } from "../catalog/errors.ts";
 import type { Catalog } from "../catalog/index.ts";
 import type { PrincipalRow } from "../catalog/principals.ts";
@@ -49,8 +50,10 @@ export class LoginThrottle {
     }
   }
 
-  fail(keys: string[]): void {
+  /** Counts a failure; true when it started (or extended) a lockout. */
+  fail(keys: string[]): boolean {
     const now = Date.now();
+    let locked = false;
     for (const k of keys) {
       let e = this.#fails.get(k);
       if (!e || now - e.first > this.windowMs) e = { count: 0, until: 0, first: now };
@@ -58,40 +61,120 @@ export class LoginThrottle {
       // Lockout doubles with every further failure past the limit (backoff), capped at a day.
       if (e.count >= this.maxFailures) {
         e.until = now + Math.min(this.lockMs * 2 ** (e.count - this.maxFailures), 86400_000);
+        locked = true;
       }
       this.#fails.set(k, e);
     }
     if (this.#fails.size > 100_000) this.#fails.clear();
+    return locked;
   }
 
   succeed(keys: string[]): void {
     for (const k of keys) this.#fails.delete(k);
   }
+
+  /** Forgets every failure (tests that deliberately fail logins between scenarios). */
+  reset(): void {
+    this.#fails.clear();
+  }
+}
+
+/** Methods that change nothing: a cookie authenticates them whatever their origin. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export interface AuthOptions {
+  /** Believe X-Forwarded-Proto/-Host (GISD_TRUST_PROXY). */
+  trustProxy?: boolean;
+  /** Origins allowed by CORS with credentials; their cookie writes are same-site by consent. */
+  corsOrigins?: string[];
 }
 
 export class Authenticator {
   readonly #cache = new Map<string, { userId: number; expires: number }>();
   readonly throttle = new LoginThrottle();
+  readonly audit: Audit;
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly opts: AuthOptions = {},
+  ) {
+    this.audit = new Audit(catalog.database.client);
+  }
 
-  /** Checks a login/password pair with throttling; used by Basic auth and the login form. */
-  async login(login: string, password: string, address: string): Promise<PrincipalRow> {
+  /**
+   * Checks a login/password pair with throttling; used by Basic auth and the login form.
+   * Failures and lockouts are audited; successful form logins too (Basic re-checks credentials
+   * every minute per client, which would flood the log).
+   */
+  async login(
+    login: string,
+    password: string,
+    address: string,
+    medium: "form" | "basic" = "form",
+  ): Promise<PrincipalRow> {
     const keys = [`u:${login.toLowerCase()}`, `a:${address}`];
     this.throttle.check(keys);
     try {
       const row = await this.catalog.principals.authenticate(login, password);
       this.throttle.succeed(keys);
+      if (medium === "form")
+        await this.audit.record("login.ok", { actorId: row.id, principalId: row.id, address });
       return row;
     } catch (err) {
-      if (err instanceof InvalidCredentials) this.throttle.fail(keys);
+      if (err instanceof InvalidCredentials) {
+        const locked = this.throttle.fail(keys);
+        const detail = { login: login.slice(0, 100), medium };
+        await this.audit.record(locked ? "login.lockout" : "login.fail", { address, detail });
+      }
       throw err;
     }
   }
 
-  /** The actor of a request, from its Authorization header or session cookie. */
+  /**
+   * The actor of a request, from its Authorization header or session cookie. A cookie does not
+   * authenticate an unsafe request (POST, PUT, PATCH, DELETE) that a browser may have sent on
+   * another site's behalf (CSRF): such a request must carry X-Requested-With (which a
+   * cross-site page cannot add without a CORS preflight) or an Origin/Referer of this server
+   * or of a configured CORS origin; otherwise it is served as the guest. Basic auth is not
+   * ambient, so clients sending it (GDAL, scripts) are unaffected.
+   */
   forRequest(c: Context): Promise<Actor> {
-    return this.resolve(c.req.header("authorization"), c.req.header("cookie"), clientAddress(c));
+    const authorization = c.req.header("authorization");
+    let cookie = c.req.header("cookie");
+    const basic = authorization !== undefined && /^\s*Basic\s/i.test(authorization);
+    if (!basic && cookie && !SAFE_METHODS.has(c.req.method) && !this.sameOrigin(c))
+      cookie = undefined;
+    return this.resolve(authorization, cookie, clientAddress(c));
+  }
+
+  /** Whether the request demonstrably comes from a page of this server (or a CORS origin). */
+  sameOrigin(c: Context): boolean {
+    if (c.req.header("x-requested-with")) return true;
+    const from = c.req.header("origin") ?? c.req.header("referer");
+    if (!from || from === "null") return false;
+    let url: URL;
+    try {
+      url = new URL(from);
+    } catch {
+      return false;
+    }
+    if (this.opts.corsOrigins?.includes(url.origin)) return true;
+    return url.host.toLowerCase() === this.requestHost(c).toLowerCase();
+  }
+
+  /** The host the client addressed: Host, or X-Forwarded-Host behind a trusted proxy. */
+  requestHost(c: Context): string {
+    const forwarded = this.opts.trustProxy
+      ? c.req.header("x-forwarded-host")?.split(",")[0]?.trim()
+      : undefined;
+    return forwarded || c.req.header("host") || new URL(c.req.url).host;
+  }
+
+  /** TLS as the client sees it: the request scheme, or X-Forwarded-Proto from a trusted proxy. */
+  isSecure(c: Context): boolean {
+    if (new URL(c.req.url).protocol === "https:") return true;
+    if (!this.opts.trustProxy) return false;
+    return c.req.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
   }
 
   /** The actor for a request's headers; guest when there are no credentials. */
@@ -130,7 +213,7 @@ export class Authenticator {
     const hit = this.#cache.get(key);
     if (row && hit && hit.expires > Date.now() && hit.userId === row.id && !row.disabled)
       return row;
-    const user = await this.login(login, password, address);
+    const user = await this.login(login, password, address, "basic");
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(key, { userId: user.id, expires: Date.now() + 60_000 });
     return user;
@@ -150,8 +233,14 @@ export function readCookie(header: string | undefined, name: string): string | u
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name)
-      return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      // A malformed escape (`%ff`) is no session at all, not a server error.
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }

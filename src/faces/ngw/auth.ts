@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { SYSTEM } from "../../catalog/acl.ts";
+import { AUDIT_MAX_LIMIT } from "../../catalog/audit.ts";
 import {
   AuthenticationRequired,
   Forbidden,
@@ -77,7 +78,10 @@ export function authHandlers(app: AppContext) {
       type.includes("application/x-www-form-urlencoded") ||
       type.includes("multipart/form-data")
     ) {
-      const form = await c.req.parseBody();
+      // A broken multipart body (wrong boundary, truncated) is the client's error.
+      const form = await c.req.parseBody().catch(() => {
+        throw new ValidationError("The form body could not be parsed.");
+      });
       return { login: String(form.login ?? ""), password: String(form.password ?? "") };
     }
     const b = await readObject(c, 64 * 1024);
@@ -93,13 +97,13 @@ export function authHandlers(app: AppContext) {
       const user = await app.auth.login(login, password, clientAddress(c));
       const token = await catalog.principals.createSession(user.id);
       await catalog.principals.touch(user.id);
-      const secure =
-        new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https";
+      // Secure only when the client really speaks TLS: the request scheme, or
+      // X-Forwarded-Proto when GISD_TRUST_PROXY says a proxy sets it (a client cannot).
       setCookie(c, SESSION_COOKIE, token, {
         path: "/",
         httpOnly: true,
         sameSite: "Lax",
-        secure,
+        secure: app.auth.isSecure(c),
         maxAge: 30 * 86400,
       });
       return c.json({
@@ -218,6 +222,33 @@ export function authHandlers(app: AppContext) {
       admin(c);
       await catalog.principals.deleteGroup(principalId(c));
       return c.json({});
+    },
+
+    /** The audit log, newest first (administrators): ?limit, ?before_id, ?event, ?principal, ?resource. */
+    async audit(c: C) {
+      admin(c);
+      const int = (name: string) => {
+        const v = c.req.query(name);
+        if (v === undefined) return undefined;
+        if (!/^\d{1,15}$/.test(v))
+          throw new ValidationError(`'${name}' must be a non-negative integer.`);
+        return Number(v);
+      };
+      const event = c.req.query("event");
+      if (event !== undefined && !/^[a-z_.]{1,64}$/.test(event))
+        throw new ValidationError("'event' must be an event name such as login.fail or acl.");
+      const limit = int("limit");
+      if (limit !== undefined && (limit < 1 || limit > AUDIT_MAX_LIMIT))
+        throw new ValidationError(`'limit' must be 1 to ${AUDIT_MAX_LIMIT}.`);
+      return c.json(
+        await app.auth.audit.list({
+          limit,
+          beforeId: int("before_id"),
+          event,
+          principalId: int("principal"),
+          resourceId: int("resource"),
+        }),
+      );
     },
 
     async profile(c: C) {

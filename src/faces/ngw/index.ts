@@ -132,6 +132,7 @@ export function ngwFace(
       methods: { GET: auth.groupItem, PUT: auth.groupUpdate, DELETE: auth.groupDelete },
     },
 
+    { name: "audit.log", path: "/api/component/audit/", methods: { GET: auth.audit } },
     {
       name: "file_upload.collection",
       path: "/api/component/file_upload/",
