@@ -13,7 +13,12 @@ node_modules/.installed: package.json package-lock.json
 	npm install --no-audit --no-fund
 	@touch $@
 
-install: node_modules/.installed
+# The browser UI, bundled into src/web/generated/ (git-ignored) for the server to embed.
+WEB_SRC := $(shell find src/web -path src/web/generated -prune -o -type f -print)
+src/web/generated/.built: node_modules/.installed scripts/build-web.ts $(WEB_SRC)
+	$(BUN) scripts/build-web.ts
+
+install: node_modules/.installed src/web/generated/.built
 
 build: install
 	$(BUN) scripts/build.ts

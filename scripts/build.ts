@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { BunPlugin } from "bun";
+import { buildWeb } from "./build-web.ts";
 
 const root = resolve(import.meta.dir, "..");
 const out = join(root, "dist", "gisd");
@@ -43,6 +44,8 @@ const nativePlugin: BunPlugin = {
 
 mkdirSync(dirname(out), { recursive: true });
 const t0 = performance.now();
+// The UI's bundles are embedded files of the executable, so they are built first.
+await buildWeb();
 const result = await Bun.build({
   // The render worker is an entry point of its own: Bun bundles each one separately into the
   // executable, and `new Worker(new URL("./render-worker.ts", import.meta.url))` finds it there.

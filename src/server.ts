@@ -12,6 +12,7 @@ import { ngwNotFound } from "./faces/ngw/errors.ts";
 import { ngwFace } from "./faces/ngw/index.ts";
 import { ogcFace } from "./faces/ogc/index.ts";
 import { mountOws } from "./faces/ows/index.ts";
+import { webFace } from "./faces/web/index.ts";
 import { Authenticator } from "./http/auth.ts";
 import type { AppContext, Env } from "./http/context.ts";
 import { requestLog } from "./http/log.ts";
@@ -79,6 +80,7 @@ export async function createServer(config: Config): Promise<Server> {
   app.route("/geoserver", geoserverFace(ctx));
   app.route("/ogcapi", ogcFace(ctx));
   app.route("/api/v2", geonodeFace(ctx));
+  app.route("/", webFace(ctx));
   app.route("/", ngw.face);
   app.notFound(ngwNotFound);
   return {
