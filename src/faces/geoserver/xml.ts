@@ -54,6 +54,21 @@ export function parseXmlBody(text: string): Record<string, unknown> {
   return normalise(parsed) as Record<string, unknown>;
 }
 
+/** JSON bodies nest at most this deep: stored documents are re-serialised and walked recursively. */
+const MAX_JSON_DEPTH = 64;
+
+/** Iterative, so the check itself cannot overflow the stack on a hostile document. */
+function tooDeep(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (d >= max) return true;
+    for (const x of Object.values(v)) stack.push([x, d + 1]);
+  }
+  return false;
+}
+
 /** Parses a JSON or XML request body by Content-Type into the common object shape. */
 export function parseBody(text: string, contentType: string): Record<string, unknown> {
   const mime = contentType.split(";")[0]!.trim().toLowerCase();
@@ -66,6 +81,8 @@ export function parseBody(text: string, contentType: string): Record<string, unk
     }
     if (v === null || typeof v !== "object" || Array.isArray(v))
       throw new GsError(400, "The request body must be a JSON object");
+    if (tooDeep(v, MAX_JSON_DEPTH))
+      throw new GsError(400, `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
     return v as Record<string, unknown>;
   }
   if (mime === "application/xml" || mime === "text/xml") return parseXmlBody(text);

@@ -54,7 +54,13 @@ export async function readJson(c: Context, maxBytes: number, optional = false): 
   const buf = await c.req.arrayBuffer();
   if (buf.byteLength > maxBytes)
     throw new TooLarge(`Request body is larger than ${maxBytes} bytes.`);
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(buf);
+  // Invalid UTF-8 is malformed JSON (RFC 8259 §8.1), not text to repair with U+FFFD.
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+  } catch {
+    throw new MalformedJSON("The request body is not valid UTF-8.");
+  }
   if (text.trim() === "") {
     if (optional) return undefined;
     throw new MalformedJSON("The request body is empty; JSON was expected.");
