@@ -1,0 +1,161 @@
+/**
+ * @module NGW service resources and the dispatcher's other endpoints: wmsserver_service /
+ * wfsserver_service CRUD through the resource API (NGW JSON, validation with 422), WFS answered
+ * by the WFS face through /api/resource/{id}/wfs, GeoServer's /geoserver/ows and /ows.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SYSTEM } from "../../../src/catalog/acl.ts";
+import { type WmsFixture, wmsFixture } from "./wms-fixture.ts";
+
+let f: WmsFixture;
+beforeAll(async () => {
+  f = await wmsFixture();
+});
+afterAll(() => f.stop());
+
+describe("wmsserver_service and wfsserver_service", () => {
+  test("NGW JSON round trip", async () => {
+    const r = await f.s.json(`/api/resource/${f.service}`, { auth: f.s.admin });
+    expect(r.body.wmsserver_service.layers[0]).toEqual({
+      resource_id: f.zonesStyle,
+      keyname: "zones",
+      display_name: "Zones",
+      min_scale_denom: null,
+      max_scale_denom: null,
+    });
+  });
+  test("validation: bad keyname, duplicate, missing resource, wrong kind", async () => {
+    const bad = [
+      [{ keyname: "1x", display_name: "a", resource_id: f.zones }],
+      [
+        { keyname: "a", display_name: "a", resource_id: f.zones },
+        { keyname: "a", display_name: "b", resource_id: f.zones },
+      ],
+      [{ keyname: "a", display_name: "a", resource_id: 99999 }],
+    ];
+    for (const layers of bad) {
+      const r = await f.s.json("/api/resource/", {
+        method: "POST",
+        auth: f.s.admin,
+        body: {
+          resource: {
+            cls: "wmsserver_service",
+            parent: { id: 0 },
+            display_name: `bad ${Math.random()}`,
+          },
+          wmsserver_service: { layers },
+        },
+      });
+      expect(r.status).toBe(422);
+    }
+    const wfs = await f.s.json("/api/resource/", {
+      method: "POST",
+      auth: f.s.admin,
+      body: {
+        resource: { cls: "wfsserver_service", parent: { id: 0 }, display_name: "wrong kind" },
+        wfsserver_service: {
+          layers: [{ keyname: "a", display_name: "a", resource_id: f.zonesStyle }],
+        },
+      },
+    });
+    expect(wfs.status).toBe(422);
+  });
+  test("a WFS service answers through the WFS face, without private layers for guests", async () => {
+    const c = await f.s.json("/api/resource/", {
+      method: "POST",
+      auth: f.s.admin,
+      body: {
+        resource: { cls: "wfsserver_service", parent: { id: 0 }, display_name: "Test WFS" },
+        wfsserver_service: {
+          layers: [
+            { keyname: "zones", display_name: "Zones", resource_id: f.zones, maxfeatures: 10 },
+            { keyname: "secret", display_name: "Secret", resource_id: f.secret, maxfeatures: null },
+          ],
+        },
+      },
+    });
+    expect(c.status).toBe(201);
+    const read = await f.s.json(`/api/resource/${c.body.id}`, { auth: f.s.admin });
+    expect(read.body.wfsserver_service.layers[0].maxfeatures).toBe(10);
+    const caps = await (
+      await f.s.fetch(
+        `/api/resource/${c.body.id}/wfs?SERVICE=WFS&REQUEST=GetCapabilities&VERSION=2.0.0`,
+      )
+    ).text();
+    expect(caps).toContain("zones");
+    expect(caps).not.toContain("secret");
+    const gf = await f.s.json(
+      `/api/resource/${c.body.id}/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=zones&OUTPUTFORMAT=application/json`,
+    );
+    expect(gf.status).toBe(200);
+    expect(gf.body.features[0].properties.name).toBe("Zone A");
+    const denied = await f.s.fetch(
+      `/api/resource/${c.body.id}/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=secret`,
+    );
+    expect(denied.status).toBeGreaterThanOrEqual(400);
+    expect(denied.status).toBeLessThan(500);
+  });
+});
+
+describe("other endpoints", () => {
+  test("/ows serves the whole catalog to the administrator", async () => {
+    const r = await f.s.fetch("/ows?SERVICE=WMS&REQUEST=GetCapabilities", { auth: f.s.admin });
+    expect(r.status).toBe(200);
+    const xml = await r.text();
+    expect(xml).toContain("<Title>zones style</Title>");
+  });
+  test("/ows?MAP= without a project provider is a 4xx report", async () => {
+    const r = await f.s.fetch("/ows?SERVICE=WMS&REQUEST=GetCapabilities&MAP=nothing");
+    expect(r.status).toBe(404);
+    expect(await r.text()).toContain("<ServiceExceptionReport");
+  });
+  test("/geoserver/wms answers capabilities; an unknown workspace is a 4xx report", async () => {
+    const r = await f.s.fetch("/geoserver/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1");
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain("<WMT_MS_Capabilities");
+    const ws = await f.s.fetch("/geoserver/nope/ows?SERVICE=WMS&REQUEST=GetCapabilities");
+    expect(ws.status).toBe(404);
+  });
+  test("a guest refused a private service is challenged", async () => {
+    const c = await f.s.json("/api/resource/", {
+      method: "POST",
+      auth: f.s.admin,
+      body: { resource: { cls: "resource_group", parent: { id: 0 }, display_name: "closed" } },
+    });
+    await f.s.json(`/api/resource/${c.body.id}`, {
+      method: "PUT",
+      auth: f.s.admin,
+      body: {
+        resource: {
+          permissions: [
+            {
+              action: "deny",
+              principal: { id: SYSTEM.guest },
+              identity: "",
+              scope: "service",
+              permission: "",
+              propagate: true,
+            },
+          ],
+        },
+      },
+    });
+    const svc = await f.s.json("/api/resource/", {
+      method: "POST",
+      auth: f.s.admin,
+      body: {
+        resource: {
+          cls: "wmsserver_service",
+          parent: { id: c.body.id },
+          display_name: "closed wms",
+        },
+      },
+    });
+    expect(svc.status).toBe(201);
+    const r = await f.s.fetch(
+      `/api/resource/${svc.body.id}/wms?SERVICE=WMS&REQUEST=GetCapabilities`,
+    );
+    expect(r.status).toBe(401);
+    expect(r.headers.get("www-authenticate")).toContain("Basic");
+  });
+});
