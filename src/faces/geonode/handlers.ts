@@ -308,9 +308,11 @@ export function geonodeHandlers(app: AppContext) {
         "tkeywords",
         "regions",
         "owners",
-        "executionrequest",
         "uploads",
         "management",
+        "harvesters",
+        "harvesting-sessions",
+        "executionrequest",
       ];
       return c.json(Object.fromEntries(names.map((n) => [n, `${base(c)}/${n}`])));
     },

@@ -8,6 +8,7 @@ import type { AppContext, Env } from "../../http/context.ts";
 import { asyncHandlers } from "./async.ts";
 import { geonodeOnError, gnError } from "./errors.ts";
 import { geonodeHandlers } from "./handlers.ts";
+import { managementHandlers } from "./management.ts";
 import { socialHandlers } from "./social.ts";
 
 type Handler = (c: Context<Env>) => Response | Promise<Response>;
@@ -17,6 +18,7 @@ export function geonodeFace(app: AppContext): Hono<Env> {
   const h = geonodeHandlers(app);
   const a = asyncHandlers(app);
   const so = socialHandlers(app);
+  const mg = managementHandlers(app);
   const res = (e: ReturnType<typeof geonodeHandlers>["resources"]) => ({
     GET: e.item,
     PATCH: e.patchItem,
@@ -80,6 +82,31 @@ export function geonodeFace(app: AppContext): Hono<Env> {
     ["/resource-service/execution-status/:id", { GET: a.status }],
     ["/executionrequest", { GET: a.requests }],
     ["/executionrequest/:id", { GET: a.request, DELETE: a.request }],
+    ["/management/commands", { GET: mg.list, POST: mg.list }],
+    ["/management/commands/:cmd", { GET: mg.command, POST: mg.command }],
+    ["/management/commands/:cmd/jobs", { GET: mg.jobs, POST: mg.jobs }],
+    ["/management/commands/:cmd/jobs/:id", { GET: mg.job }],
+    ["/management/commands/:cmd/jobs/:id/start", { PATCH: mg.start }],
+    ["/management/commands/:cmd/jobs/:id/stop", { PATCH: mg.stop }],
+    ["/management/commands/:cmd/jobs/:id/status", { GET: mg.status }],
+    ["/management/jobs", { GET: mg.jobs, POST: mg.jobs }],
+    ["/management/jobs/:id", { GET: mg.job }],
+    ["/management/jobs/:id/start", { PATCH: mg.start }],
+    ["/management/jobs/:id/stop", { PATCH: mg.stop }],
+    ["/management/jobs/:id/status", { GET: mg.status }],
+    ["/harvesters", { GET: mg.harvesters, POST: mg.harvesterWrite }],
+    [
+      "/harvesters/:id",
+      {
+        GET: mg.harvesterItem,
+        PUT: mg.harvesterItem,
+        PATCH: mg.harvesterItem,
+        DELETE: mg.harvesterItem,
+      },
+    ],
+    ["/harvesters/:id/harvestable-resources", { GET: mg.harvesterItem, PATCH: mg.harvesterItem }],
+    ["/harvesting-sessions", { GET: mg.harvestingSessions }],
+    ["/harvesting-sessions/:id", { GET: mg.harvesterItem }],
     ["/categories", { GET: h.categories }],
     ["/categories/:pk", { GET: h.category }],
     ["/regions", { GET: h.regions }],
