@@ -12,11 +12,11 @@
  */
 import type { Context, Hono } from "hono";
 import type { Actor } from "../../catalog/acl.ts";
-import { type OwsLayerSet, type OwsScope, openLayerSet } from "../../catalog/ows/index.ts";
+import { type OwsScope, openLayerSet } from "../../catalog/ows/index.ts";
 import type { AppContext, Env } from "../../http/context.ts";
 import type { NgwRoute } from "../ngw/routes.ts";
 import { asOwsError, OwsError, owsException, wmsException } from "./errors.ts";
-import { serveWfs, type WfsService } from "./wfs/index.ts";
+import { serveWfs, wfsServiceOf } from "./wfs/index.ts";
 import { serveWms } from "./wms/index.ts";
 import { wmsVersion } from "./wms/map-request.ts";
 
@@ -88,29 +88,6 @@ function serviceOf(call: OwsCall, hint: Service | undefined): Service {
 function endpoint(call: OwsCall): string {
   const map = call.params.get("MAP");
   return `${call.url.origin}${call.url.pathname}?${map !== undefined ? `MAP=${encodeURIComponent(map)}&` : ""}`;
-}
-
-/** A layer set's vector layers as the WFS face's service description. */
-export function wfsServiceOf(set: OwsLayerSet, url: string): WfsService {
-  return {
-    title: set.title,
-    abstract: set.abstract,
-    url,
-    layers: set.layers
-      .filter((l) => l.kind === "vector")
-      .map((l) => {
-        const ns = l.namespace ?? set.namespace;
-        return {
-          prefix: ns.prefix,
-          namespaceUri: ns.uri,
-          name: l.name.slice(l.name.indexOf(":") + 1),
-          title: l.title,
-          abstract: l.abstract,
-          ...(l.resourceId !== undefined ? { resourceId: l.resourceId } : { source: l.source }),
-          maxFeatures: l.maxFeatures ?? null,
-        };
-      }),
-  };
 }
 
 function errorFor(service: Service, call: OwsCall, e: OwsError): Response {
