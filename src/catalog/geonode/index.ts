@@ -4,6 +4,7 @@
  * catalog with the actor's ACL applied first, so a private layer never reaches a list or a total.
  */
 import { type Actor, SYSTEM } from "../acl.ts";
+import { listFiles } from "../classes/file-bucket.ts";
 import { NS as GS_NS, publishedName } from "../geoserver/model.ts";
 import type { Catalog } from "../index.ts";
 import { MAP_CLASSES, type MapDescription, openMap } from "../maps.ts";
@@ -170,6 +171,7 @@ export class GeonodeCatalog {
         vocab,
       });
       if (map) Object.assign(doc, mapFields(map, base));
+      if (kind === "document") Object.assign(doc, await documentFields(db, row.id, perms, base));
       const so = social.get(row.id);
       doc.favorite = actor.id !== SYSTEM.guest && (so?.favorite ?? false);
       doc.rating = String(so?.rating ?? 0);
@@ -281,11 +283,31 @@ export class GeonodeCatalog {
       doc.alternate = o.workspace === null ? o.name : `${o.workspace}:${o.name}`;
       doc.ptype = "gxp_wmscsource";
       doc.ows_url = `${base}/geoserver/ows`;
-    } else if (kind === "document") {
-      doc.href = `${base}/api/resource/${row.id}/file_bucket`;
     }
     return doc;
   }
+}
+
+/** Document fields (B.2.2): the bucket's first file is the document (files only with data.read). */
+async function documentFields(db: Executor, id: number, perms: ReadonlySet<string>, base: string) {
+  const file = perms.has("data.read") ? (await listFiles(db, id))[0] : undefined;
+  const ext = file?.name.includes(".")
+    ? file.name.slice(file.name.lastIndexOf(".") + 1).toLowerCase()
+    : null;
+  const mime = file?.mime_type ?? null;
+  return {
+    href: file ? `${base}/api/resource/${id}/file/${encodeURIComponent(file.name)}` : null,
+    doc_url: null,
+    extension: ext,
+    mime_type: mime,
+    subtype: mime?.startsWith("image/")
+      ? "image"
+      : mime?.startsWith("video/")
+        ? "video"
+        : mime?.startsWith("audio/")
+          ? "audio"
+          : "text",
+  };
 }
 
 /** Map-only fields (B.2.2): title from the map model, `maplayers` in GeoNode's shape. */

@@ -104,6 +104,28 @@ export class GeonodeOperations {
     for (let i = 2; ; i++) if (!taken.has(`${title} (${i})`)) return `${title} (${i})`;
   }
 
+  /** A document: a file bucket holding the one uploaded file, titled uniquely in `parentId`. */
+  async createDocument(actor: Actor, parentId: number, title: string, file: UploadPart) {
+    if (!NAME_RE.test(file.name) || file.name.includes("/"))
+      throw new ValidationError("Invalid file name in doc_file.");
+    if (title.trim() === "" || title.length > 1000) throw new ValidationError("title is required.");
+    const up = await this.catalog.uploads.store(
+      new Blob([new Uint8Array(file.bytes)]),
+      file.name,
+      null,
+      actor.id,
+    );
+    const { id } = await this.catalog.resources.create(actor, {
+      resource: {
+        cls: "file_bucket",
+        parent: { id: parentId },
+        display_name: await this.freeTitle(parentId, title),
+      },
+      file_bucket: { files: [{ name: file.name, id: up.id }] },
+    });
+    return id;
+  }
+
   /** Checks a copy can start (readable dataset, data readable, may create beside it). */
   async checkCopy(actor: Actor, id: number): Promise<ResourceRow> {
     const row = await this.catalog.resources.row(id);

@@ -9,7 +9,7 @@ import { SYSTEM } from "../../catalog/acl.ts";
 import { CatalogError } from "../../catalog/errors.ts";
 import { GnForbidden, GnInvalid, GnNotFound } from "../../catalog/geonode/errors.ts";
 import { type ExecutionRow, Executions } from "../../catalog/geonode/executions.ts";
-import { kindOf } from "../../catalog/geonode/index.ts";
+import { GeonodeCatalog, kindOf } from "../../catalog/geonode/index.ts";
 import { GeonodeOperations, type UploadPart } from "../../catalog/geonode/operations.ts";
 import { GeonodePerms } from "../../catalog/geonode/perms.ts";
 import type { ListSpec } from "../../catalog/geonode/query.ts";
@@ -267,6 +267,30 @@ export function asyncHandlers(app: AppContext) {
         },
       );
       return c.json({ execution_id: ex }, 201);
+    },
+
+    /** POST /documents: multipart `title` + `doc_file` -> 201 {"document": ...}. */
+    async createDocument(c: C) {
+      const who = actor(c);
+      if (who.id === SYSTEM.guest) throw new NotAuthenticated();
+      let form: FormData;
+      try {
+        form = await c.req.formData();
+      } catch {
+        throw new GnInvalid("doc_file", "Send the document as multipart/form-data.");
+      }
+      const f = form.get("doc_file") as File | string | null;
+      if (!f || typeof f === "string") throw new GnInvalid("doc_file", "This field is required.");
+      const title = String(form.get("title") ?? f.name.replace(/\.[^.]*$/, ""));
+      const root = await catalog.access.permissions(who, 0);
+      if (!root.has("resource.manage_children")) throw new GnForbidden();
+      const id = await ops.createDocument(who, 0, title, {
+        field: "doc_file",
+        name: f.name,
+        bytes: new Uint8Array(await f.arrayBuffer()),
+      });
+      const doc = await new GeonodeCatalog(catalog).one(who, baseUrl(c), id, ["document"]);
+      return c.json({ document: doc }, 201);
     },
 
     async uploads(c: C) {

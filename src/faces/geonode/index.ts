@@ -69,7 +69,7 @@ export function geonodeFace(app: AppContext): Hono<Env> {
     ["/resources/:pk/:field", { GET: h.resourceField }],
     ["/datasets", { GET: h.datasets.list, PATCH: h.datasets.patchList }],
     ["/datasets/:pk", res(h.datasets)],
-    ["/documents", { GET: h.documents.list, PATCH: h.documents.patchList }],
+    ["/documents", { GET: h.documents.list, PATCH: h.documents.patchList, POST: a.createDocument }],
     ["/maps", { GET: h.maps.list, PATCH: h.maps.patchList }],
     ["/maps/:pk", res(h.maps)],
     ["/maps/:pk/maplayers", { GET: h.mapLayers }],
