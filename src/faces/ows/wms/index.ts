@@ -7,7 +7,7 @@ import { asOwsError, missingParam, OwsError, wmsException } from "../errors.ts";
 import { capabilities } from "./capabilities.ts";
 import { getFeatureInfo } from "./feature-info.ts";
 import { getMap } from "./get-map.ts";
-import { wmsVersion } from "./map-request.ts";
+import { styleOf, wmsVersion } from "./map-request.ts";
 
 export interface WmsCall {
   /** KVP with upper-cased keys. */
@@ -70,15 +70,7 @@ async function legendGraphic(set: OwsLayerSet, p: Map<string, string>): Promise<
       400,
       "FORMAT",
     );
-  const sname = p.get("STYLE") ?? "";
-  const style = sname === "" ? layer.styles[0] : layer.styles.find((s) => s.name === sname);
-  if (!style)
-    throw new OwsError(
-      "StyleNotDefined",
-      `Style '${sname.slice(0, 100)}' is not offered.`,
-      400,
-      "STYLE",
-    );
+  const style = styleOf(layer, p.get("STYLE") ?? "", "STYLE");
   const png = await set.legend(layer, style);
   return new Response(png as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": "image/png" } });
 }

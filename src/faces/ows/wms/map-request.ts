@@ -4,7 +4,13 @@
  * naming the parameter (LayerNotDefined, StyleNotDefined, InvalidCRS, InvalidFormat, …).
  */
 
-import { type DrawPart, findLayer, type OwsLayerSet } from "../../../catalog/ows/index.ts";
+import {
+  type DrawPart,
+  findLayer,
+  type OwsLayer,
+  type OwsLayerSet,
+  type OwsStyle,
+} from "../../../catalog/ows/index.ts";
 import type { BBox } from "../../../geo/geometry/types.ts";
 import { MAX_IMAGE_SIDE } from "../../../geo/render/view.ts";
 import type { Style } from "../../../geo/style/model.ts";
@@ -136,20 +142,25 @@ function drawParts(set: OwsLayerSet, p: Map<string, string>): DrawPart[] {
         "LAYERS",
       );
     if (adhoc && adhoc.style.kind === layer.kind) return { layer, style: { adhoc: adhoc.style } };
-    const sname = styles[i] ?? "";
-    const style =
-      sname === "" || sname.toLowerCase() === "default"
-        ? layer.styles[0]
-        : layer.styles.find((s) => s.name === sname || s.name.endsWith(`:${sname}`));
-    if (!style)
-      throw new OwsError(
-        "StyleNotDefined",
-        `Style '${sname.slice(0, 100)}' is not offered for '${layer.name}'.`,
-        400,
-        "STYLES",
-      );
+    const style = styleOf(layer, styles[i] ?? "", "STYLES");
     return { layer, style };
   });
+}
+
+/** A layer's style by STYLES/STYLE name: empty or "default" is its first, `ws:name` matches too. */
+export function styleOf(layer: OwsLayer, name: string, locator: string): OwsStyle {
+  const style =
+    name === "" || name.toLowerCase() === "default"
+      ? layer.styles[0]
+      : layer.styles.find((s) => s.name === name || s.name.endsWith(`:${name}`));
+  if (!style)
+    throw new OwsError(
+      "StyleNotDefined",
+      `Style '${name.slice(0, 100)}' is not offered for '${layer.name}'.`,
+      400,
+      locator,
+    );
+  return style;
 }
 
 /** SLD_BODY through the safe XML reader (no DTDs, no entities): its style and NamedLayer names. */
