@@ -21,7 +21,15 @@ import {
   TEXT_FIELDS,
 } from "./metadata.ts";
 import type { Doc } from "./query.ts";
-import { type CategoryRow, categories, type RegionRow, regions, slugify } from "./vocab.ts";
+import {
+  type CategoryRow,
+  categories,
+  keywords,
+  type RegionRow,
+  regions,
+  slugify,
+  tkeywords,
+} from "./vocab.ts";
 
 export const DATASET_CLASSES = ["vector_layer", "raster_layer"];
 export const DOCUMENT_CLASSES = ["file_bucket"];
@@ -67,6 +75,14 @@ const iso = (d: string) => (d.endsWith("Z") ? d : `${d}Z`);
 
 export class GeonodeCatalog {
   constructor(private readonly catalog: Catalog) {}
+
+  /** The controlled vocabularies (vocab.ts) of this catalog. */
+  readonly vocab = {
+    categories: () => categories(this.catalog.database.client),
+    regions: () => regions(this.catalog.database.client),
+    keywords: () => keywords(this.catalog.database.client),
+    tkeywords: () => tkeywords(this.catalog.database.client),
+  };
 
   /** A user as GeoNode embeds it (B.2.3); `pk` is an int for users. */
   user(row: PrincipalRow, base: string): Doc {

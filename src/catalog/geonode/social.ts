@@ -115,3 +115,15 @@ export async function writeExtraAtomically(
   const { withTx } = await import("../tx.ts");
   await withTx(client, (tx) => writeExtra(tx.raw, id, method, body));
 }
+
+/** The functions above bound to one catalog database, for the face (which holds no client). */
+export class GeonodeSocial {
+  constructor(private readonly client: import("@libsql/client").Client) {}
+  addFavorite = (userId: number, id: number) => addFavorite(this.client, userId, id);
+  removeFavorite = (userId: number, id: number) => removeFavorite(this.client, userId, id);
+  ratingOf = (userId: number, id: number) => ratingOf(this.client, userId, id);
+  rate = (userId: number, id: number, v: unknown) => rate(this.client, userId, id, v);
+  listExtra = (id: number) => listExtra(this.client, id);
+  writeExtra = (id: number, method: "POST" | "PUT" | "DELETE", body: unknown) =>
+    writeExtraAtomically(this.client, id, method, body);
+}

@@ -7,7 +7,6 @@ import { SYSTEM } from "../../catalog/acl.ts";
 import { GnInvalid, GnNotFound } from "../../catalog/geonode/errors.ts";
 import { GeonodeCatalog, KINDS, type Kind } from "../../catalog/geonode/index.ts";
 import type { Doc, ListSpec } from "../../catalog/geonode/query.ts";
-import { categories, keywords, regions, tkeywords } from "../../catalog/geonode/vocab.ts";
 import { GeonodeWrites } from "../../catalog/geonode/writes.ts";
 import type { AppContext } from "../../http/context.ts";
 import { NotAuthenticated } from "./errors.ts";
@@ -115,7 +114,6 @@ const TRUE = new Set(["true", "True", "1"]);
 export function geonodeHandlers(app: AppContext) {
   const gn = new GeonodeCatalog(app.catalog);
   const writes = new GeonodeWrites(app.catalog);
-  const db = app.catalog.database.client;
   const requireUser = (c: C) => {
     if (c.get("actor").id === SYSTEM.guest) throw new NotAuthenticated();
   };
@@ -208,14 +206,14 @@ export function geonodeHandlers(app: AppContext) {
   const categoryDocs = async (c: C) =>
     facet(
       c,
-      (await categories(db)).map((r) => ({ ...r, link: `${base(c)}/categories/${r.id}` })),
+      (await gn.vocab.categories()).map((r) => ({ ...r, link: `${base(c)}/categories/${r.id}` })),
       (d) => [(d.category as Doc | null)?.identifier],
       (r) => r.identifier,
     );
   const regionDocs = async (c: C) =>
     facet(
       c,
-      (await regions(db)).map((r) => ({
+      (await gn.vocab.regions()).map((r) => ({
         id: r.id,
         code: r.code,
         name: r.name,
@@ -233,7 +231,7 @@ export function geonodeHandlers(app: AppContext) {
   const keywordDocs = async (c: C) =>
     facet(
       c,
-      (await keywords(db)).map((k) => ({
+      (await gn.vocab.keywords()).map((k) => ({
         ...k,
         depth: 1,
         path: String(k.id).padStart(4, "0"),
@@ -425,14 +423,14 @@ export function geonodeHandlers(app: AppContext) {
     keywords: async (c: C) => paginate(c, "keywords", await keywordDocs(c), SPECS.keywords),
     keyword: async (c: C) => byId(await keywordDocs(c), c, "keyword"),
     tkeywords: async (c: C) =>
-      paginate(c, "tkeywords", await tkeywords(db), {
+      paginate(c, "tkeywords", await gn.vocab.tkeywords(), {
         ...SPECS.keywords,
         filterable: ["id", "about", "alt_label"],
         sortable: ["id", "alt_label"],
         defaultSort: ["alt_label"],
         defaultSearch: ["alt_label"],
       }),
-    tkeyword: async (c: C) => byId(await tkeywords(db), c, "tkeyword"),
+    tkeyword: async (c: C) => byId(await gn.vocab.tkeywords(), c, "tkeyword"),
     owners: async (c: C) => paginate(c, "owners", await ownerDocs(c), SPECS.owners),
     owner: async (c: C) => byId(await ownerDocs(c), c, "owner"),
   };

@@ -5,21 +5,14 @@
 import { SYSTEM } from "../../catalog/acl.ts";
 import { GnForbidden, GnNotFound } from "../../catalog/geonode/errors.ts";
 import { kindOf } from "../../catalog/geonode/index.ts";
-import {
-  addFavorite,
-  listExtra,
-  rate,
-  ratingOf,
-  removeFavorite,
-  writeExtraAtomically,
-} from "../../catalog/geonode/social.ts";
+import { GeonodeSocial } from "../../catalog/geonode/social.ts";
 import type { AppContext } from "../../http/context.ts";
 import { NotAuthenticated } from "./errors.ts";
 import { type C, jsonBody, pathId } from "./list.ts";
 
 export function socialHandlers(app: AppContext) {
   const catalog = app.catalog;
-  const db = catalog.database.client;
+  const social = new GeonodeSocial(catalog.database.client);
 
   /** The path's resource, readable by the actor, with the actor's permissions. */
   const readable = async (c: C) => {
@@ -41,11 +34,11 @@ export function socialHandlers(app: AppContext) {
       const uid = user(c);
       const { id } = await readable(c);
       if (c.req.method === "POST") {
-        return (await addFavorite(db, uid, id))
+        return (await social.addFavorite(uid, id))
           ? c.json({ message: "Successfuly added resource to favorites" }, 201)
           : c.json({ message: "Resource is already in favorites" }, 400);
       }
-      return (await removeFavorite(db, uid, id))
+      return (await social.removeFavorite(uid, id))
         ? c.json({ message: "Successfuly removed resource from favorites" })
         : c.json({ message: "Resource not in favorites" }, 404);
     },
@@ -56,16 +49,16 @@ export function socialHandlers(app: AppContext) {
       if (c.req.method === "POST") {
         user(c);
         const body = (await jsonBody(c)) as { rating?: unknown } | null;
-        await rate(db, uid, id, body?.rating);
+        await social.rate(uid, id, body?.rating);
       }
-      return c.json(await ratingOf(db, uid, id));
+      return c.json(await social.ratingOf(uid, id));
     },
 
     async extraMetadata(c: C) {
       const { id, perms } = await readable(c);
       if (c.req.method === "GET") {
         const filters = Object.entries(c.req.query());
-        const items = (await listExtra(db, id)).filter((m) =>
+        const items = (await social.listExtra(id)).filter((m) =>
           filters.every(([k, v]) => String(m[k]) === v),
         );
         return c.json(items);
@@ -73,8 +66,8 @@ export function socialHandlers(app: AppContext) {
       user(c);
       if (!perms.has("resource.update")) throw new GnForbidden();
       const method = c.req.method as "POST" | "PUT" | "DELETE";
-      await writeExtraAtomically(db, id, method, await jsonBody(c));
-      return c.json(await listExtra(db, id), method === "POST" ? 201 : 200);
+      await social.writeExtra(id, method, await jsonBody(c));
+      return c.json(await social.listExtra(id), method === "POST" ? 201 : 200);
     },
   };
 }
