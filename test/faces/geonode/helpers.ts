@@ -37,15 +37,19 @@ export async function pointLayer(s: TestServer, parent: number, name: string): P
   return r.id;
 }
 
-/** Lets everyone read the whole tree (keeps the root's other rules). */
-export async function everyoneReads(s: TestServer): Promise<void> {
+/** Lets everyone read the whole tree, and the data with `data` (keeps the root's other rules). */
+export async function everyoneReads(s: TestServer, data = false): Promise<void> {
   const root = await s.json("/api/resource/0", { auth: s.admin });
   await adminCall(
     s,
     "/api/resource/0",
     {
       resource: {
-        permissions: [...root.body.resource.permissions, aclRule(1, "resource", "read")],
+        permissions: [
+          ...root.body.resource.permissions,
+          aclRule(1, "resource", "read"),
+          ...(data ? [aclRule(1, "data", "read")] : []),
+        ],
       },
     },
     "PUT",
