@@ -1,7 +1,9 @@
 /**
  * @module Page data the UI cannot get from the NGW API in one call: the display page's map,
  * read through the catalog's map model (openMap: ACL-filtered layers in drawing order, tree,
- * basemaps, extent), with the tile source of each layer chosen here.
+ * basemaps, extent), with the tile source of each layer chosen here; and a resource's
+ * breadcrumbs (NGW's search leaves `breadcrumb` empty), which stop above the first ancestor the
+ * user may not read instead of failing.
  */
 import type { Context } from "hono";
 import { type MapLayer, openMap } from "../../catalog/maps.ts";
@@ -42,8 +44,29 @@ function displayLayer(l: MapLayer): DisplayLayer {
   };
 }
 
+/** Breadcrumbs never climb further than this (the tree is shallow; a cycle cannot exist). */
+const MAX_DEPTH = 64;
+
 export function dataHandlers(app: AppContext) {
   return {
+    async breadcrumbs(c: Context<Env>) {
+      const actor = c.get("actor");
+      const { row } = await app.catalog.resources.require(
+        actor,
+        Number(c.req.param("id")),
+        "resource.read",
+      );
+      const out = [{ id: row.id, display_name: row.displayName }];
+      let parent = row.parentId;
+      for (let depth = 0; parent !== null && depth < MAX_DEPTH; depth++) {
+        const { row: p, perms } = await app.catalog.resources.open(actor, parent);
+        if (!perms.has("resource.read")) break;
+        out.unshift({ id: p.id, display_name: p.displayName });
+        parent = p.parentId;
+      }
+      return c.json(out, 200, { "Cache-Control": "no-store" });
+    },
+
     async display(c: Context<Env>) {
       const map = await openMap(app.catalog, c.get("actor"), Number(c.req.param("id")));
       const body: DisplayConfig = {

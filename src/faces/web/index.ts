@@ -10,12 +10,13 @@ import { CatalogError } from "../../catalog/errors.ts";
 import type { AppContext, Env } from "../../http/context.ts";
 import { serveAsset } from "./assets.ts";
 import { dataHandlers } from "./data.ts";
-import { pages } from "./pages.ts";
+import { pageHandlers } from "./pages.ts";
 
 type Handler = (c: Context<Env>) => Response | Promise<Response>;
 
 export function webFace(app: AppContext): Hono<Env> {
   const data = dataHandlers(app);
+  const pages = pageHandlers(app);
   const face = new Hono<Env>({ strict: false });
   // Actor per handler, not a "*" middleware: the face is mounted at the root (see ngw/index.ts).
   const withActor =
@@ -35,6 +36,7 @@ export function webFace(app: AppContext): Hono<Env> {
   face.get(`/resource/${ID}/display/tiny`, pages.tiny);
   face.get("/ui/assets/:name", serveAsset);
   face.get(`/ui/api/display/${ID}`, withActor(data.display));
+  face.get(`/ui/api/breadcrumbs/${ID}`, withActor(data.breadcrumbs));
 
   face.onError((err, c) => {
     if (err instanceof CatalogError)

@@ -4,7 +4,8 @@
  * other client uses, so the UI can never see more than the signed-in user may.
  */
 import type { Context } from "hono";
-import type { Env } from "../../http/context.ts";
+import { InsufficientPermissions } from "../../catalog/errors.ts";
+import type { AppContext, Env } from "../../http/context.ts";
 import { assetUrl } from "./assets.ts";
 
 type C = Context<Env>;
@@ -65,11 +66,32 @@ function id(c: C): number {
   return Number(c.req.param("id"));
 }
 
-export const pages = {
-  login: (c: C) => html(c, "login", null),
-  browser: (c: C) => html(c, "browser", id(c)),
-  table: (c: C) => html(c, "table", id(c)),
-  preview: (c: C) => html(c, "preview", id(c)),
-  display: (c: C) => html(c, "display", id(c)),
-  tiny: (c: C) => html(c, "tiny", id(c)),
-};
+/**
+ * A guest asking for a resource page it may not read is sent to sign in first, returning here
+ * after; anyone else gets the page, which shows what the API says.
+ */
+function guestGate(app: AppContext, page: Page) {
+  return async (c: C): Promise<Response> => {
+    const actor = await app.auth.forRequest(c);
+    if (actor.authMedium === null) {
+      try {
+        await app.catalog.resources.require(actor, id(c), "resource.read");
+      } catch (err) {
+        if (err instanceof InsufficientPermissions)
+          return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`);
+      }
+    }
+    return html(c, page, id(c));
+  };
+}
+
+export function pageHandlers(app: AppContext) {
+  return {
+    login: (c: C) => html(c, "login", null),
+    browser: guestGate(app, "browser"),
+    table: guestGate(app, "table"),
+    preview: guestGate(app, "preview"),
+    display: guestGate(app, "display"),
+    tiny: (c: C) => html(c, "tiny", id(c)),
+  };
+}

@@ -59,7 +59,7 @@ async function render(
     getChildren(id).catch(() => []),
   ]);
   document.title = `${r.resource.display_name} · gisd`;
-  const crumbs = await ancestors(r);
+  const crumbs = await ancestors(id);
   const can = (scope: string, p: string) => perms[scope]?.[p] === true;
   const res = r.resource;
   const nav = h(

@@ -35,17 +35,10 @@ export const getResource = (id: number) => api<ResourceJson>(`/api/resource/${id
 export const getChildren = (id: number) => api<ResourceJson[]>(`/api/resource/?parent=${id}`);
 export const getPermissions = (id: number) => api<Permissions>(`/api/resource/${id}/permission`);
 
-/** Root first, the resource itself last. */
-export async function ancestors(r: ResourceJson): Promise<{ id: number; name: string }[]> {
-  const out = [{ id: r.resource.id, name: r.resource.display_name }];
-  let parent = r.resource.parent?.id ?? null;
-  for (let depth = 0; parent !== null && depth < 64; depth++) {
-    const p = await getResource(parent).catch(() => null);
-    if (!p) break;
-    out.unshift({ id: p.resource.id, name: p.resource.display_name });
-    parent = p.resource.parent?.id ?? null;
-  }
-  return out;
+/** Root first (or the highest ancestor the user may read), the resource itself last. */
+export async function ancestors(id: number): Promise<{ id: number; name: string }[]> {
+  const crumbs = await api<{ id: number; display_name: string }[]>(`/ui/api/breadcrumbs/${id}`);
+  return crumbs.map((c) => ({ id: c.id, name: c.display_name }));
 }
 
 const LABELS: Record<string, string> = {
