@@ -10,6 +10,7 @@ import { geoserverModule } from "./modules/geoserver.ts";
 import { mvtModule } from "./modules/mvt.ts";
 import { owsModule } from "./modules/ows.ts";
 import { postgisModule } from "./modules/postgis.ts";
+import { projectsModule } from "./modules/projects.ts";
 import { renderModule } from "./modules/render.ts";
 import { stylesModule } from "./modules/styles.ts";
 import { vectorLayerModule } from "./modules/vector-layer.ts";
@@ -34,4 +35,5 @@ export const modules: Module[] = [
   postgisModule,
   webmapModule,
   owsModule,
+  projectsModule,
 ];

@@ -1,7 +1,9 @@
 /** @module `gisd serve`: start the server and stop it gracefully on SIGTERM/SIGINT. */
 import { closeProjectService } from "../catalog/projects/service.ts";
+import { MANAGER } from "../catalog/projects/summary.ts";
 import { loadConfig, type ServeFlags } from "../config.ts";
 import { startManagement } from "../faces/manage/listener.ts";
+import { owsForManagement } from "../faces/ows/index.ts";
 import { modules } from "../modules.ts";
 import { createServer } from "../server.ts";
 import type { Command } from "./args.ts";
@@ -43,7 +45,7 @@ export const serveCommand: Command = {
     const config = loadConfig(flags as ServeFlags, process.env);
     const server = await createServer(config);
     const manage = await Promise.resolve()
-      .then(() => startManagement(server.ctx, modules))
+      .then(() => startManagement(server.ctx, modules, owsForManagement(server.ctx, MANAGER)))
       .catch(async (e) => {
         await server.close();
         throw e;

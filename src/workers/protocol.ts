@@ -4,7 +4,7 @@
  */
 import type { View } from "../geo/render/view.ts";
 import type { Feature } from "../geo/sources/feature-source.ts";
-import type { VectorStyle } from "../geo/style/model.ts";
+import type { Style, VectorStyle } from "../geo/style/model.ts";
 
 /** Draw layers of a QGIS project; the worker loads the project into its own cache. */
 export interface ProjectJob {
@@ -14,7 +14,8 @@ export interface ProjectJob {
   key: string;
   /** Layer names, bottom to top; empty draws the project's checked layers. */
   layers: string[];
-  /** Per layer name, a style that replaces the project's (WMS STYLES/SLD); optional. */
+  /** Per entry of `layers`, a style replacing the project's (WMS SLD_BODY); null keeps it. */
+  styles?: (Style | null)[];
   view: View;
 }
 

@@ -24,7 +24,7 @@ function registry(root: string): ProjectRegistry {
 async function layersOf(job: Job): Promise<RenderLayer[]> {
   if (job.kind === "project") {
     const project = await registry(job.root).get(job.key);
-    return projectRenderLayers(project, job.layers);
+    return projectRenderLayers(project, job.layers, job.styles);
   }
   return job.layers.map(({ style, features }) => ({
     kind: "vector" as const,

@@ -34,13 +34,14 @@ export interface ProjectOwsLayer {
 export interface ProjectOwsSet {
   key: string;
   title: string;
+  abstract: string;
   /** The project CRS (EPSG code) when gisd knows it. */
   epsg: number | null;
   /** The project's extent in EPSG:4326, or the union of its layers'. */
   wgs84: BBox | null;
   layers: ProjectOwsLayer[];
   /** Draws the named layers (bottom first; empty: the checked ones) in a render worker. */
-  render(names: string[], view: View): Promise<Rendered>;
+  render(names: string[], view: View, styles?: (Style | null)[]): Promise<Rendered>;
 }
 
 export async function projectOwsSet(svc: ProjectService, key: string): Promise<ProjectOwsSet> {
@@ -52,10 +53,11 @@ export async function projectOwsSet(svc: ProjectService, key: string): Promise<P
   return {
     key,
     title: p.project.title || key,
+    abstract: p.project.abstract,
     epsg: p.project.crs.epsg,
     wgs84: own ?? layers.reduce<BBox | null>((acc, l) => bboxUnion(acc, l.wgs84), null),
     layers,
-    render: (names, view) => svc.render(key, names, view),
+    render: (names, view, styles) => svc.render(key, names, view, styles),
   };
 }
 

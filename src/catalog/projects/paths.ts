@@ -6,7 +6,7 @@
  */
 import { realpathSync } from "node:fs";
 import { basename, isAbsolute, resolve, sep } from "node:path";
-import { NotFound, ValidationError } from "../errors.ts";
+import { CatalogError, NotFound, ValidationError } from "../errors.ts";
 
 /** Project files served from the folder; `.qgz` is the zipped form. */
 export const PROJECT_FILE = /^[\w][\w.-]{0,200}\.(qgs|qgz)$/i;
@@ -30,26 +30,31 @@ function real(p: string): string {
   }
 }
 
+/** A MAP value that cannot name a project here: a plain 400 (OGC InvalidParameterValue). */
+export class InvalidMap extends CatalogError {
+  override readonly status = 400;
+}
+
 /**
  * The key a `MAP` value names: `world`, `world.qgs`, or an absolute path inside the folder.
  * Throws ValidationError (400) for anything that could name a file outside it.
  */
 export function mapKey(root: string, map: string): string {
   if (map === "" || map.length > 1024 || map.includes("\0"))
-    throw new ValidationError("MAP is empty or malformed.");
+    throw new InvalidMap("MAP is empty or malformed.");
   if (isAbsolute(map)) {
     const abs = resolve(map);
     if (!isInside(resolve(root), abs) || !PROJECT_FILE.test(basename(abs)))
-      throw new ValidationError(`MAP '${map}' is not a project of this server.`);
+      throw new InvalidMap(`MAP '${map}' is not a project of this server.`);
     if (resolve(root, basename(abs)) !== abs)
-      throw new ValidationError(`MAP '${map}' is not a project of this server.`);
+      throw new InvalidMap(`MAP '${map}' is not a project of this server.`);
     return keyOf(abs);
   }
   if (map.includes("/") || map.includes("\\") || map.startsWith("."))
-    throw new ValidationError(`MAP '${map}' is not a project of this server.`);
+    throw new InvalidMap(`MAP '${map}' is not a project of this server.`);
   const key = keyOf(map);
   if (!/^[\w][\w.-]{0,200}$/.test(key))
-    throw new ValidationError(`MAP '${map}' is not a project of this server.`);
+    throw new InvalidMap(`MAP '${map}' is not a project of this server.`);
   return key;
 }
 

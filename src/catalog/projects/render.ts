@@ -8,6 +8,7 @@ import {
   defaultRasterStyle,
   defaultVectorStyle,
   type RasterStyle,
+  type Style,
   type VectorStyle,
 } from "../../geo/style/model.ts";
 import { ValidationError } from "../errors.ts";
@@ -30,21 +31,26 @@ export function pickLayers(project: LoadedProject, names: string[]): ProjectLaye
 export async function projectRenderLayers(
   project: LoadedProject,
   names: string[],
+  styles: (Style | null)[] = [],
 ): Promise<RenderLayer[]> {
   const out: RenderLayer[] = [];
-  for (const layer of pickLayers(project, names)) out.push(await renderLayer(project, layer));
+  const picked = pickLayers(project, names);
+  for (const [i, layer] of picked.entries())
+    out.push(await renderLayer(project, layer, styles[i] ?? layer.style));
   return out;
 }
 
+/** One layer drawn with `styleOverride` (default: the project's style for it). */
 export async function renderLayer(
   project: LoadedProject,
   layer: ProjectLayer,
+  styleOverride: Style | null = layer.style,
 ): Promise<RenderLayer> {
   const data = await project.data(layer);
   if (data.kind === "raster") {
     const style =
-      layer.style?.kind === "raster"
-        ? layer.style
+      styleOverride?.kind === "raster"
+        ? styleOverride
         : defaultRasterStyle(data.info.bandCount, data.info.dtype);
     return {
       kind: "raster",
@@ -58,8 +64,8 @@ export async function renderLayer(
   const source = data.source;
   const meta = await source.info();
   const style: VectorStyle =
-    layer.style?.kind === "vector"
-      ? layer.style
+    styleOverride?.kind === "vector"
+      ? styleOverride
       : (defaultVectorStyle(meta.geometryType) as VectorStyle);
   return { kind: "vector", style, input: mercatorInput(source, meta.srs || 4326) };
 }

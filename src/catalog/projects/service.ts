@@ -5,6 +5,7 @@
  */
 import type { Rendered } from "../../geo/render/index.ts";
 import type { View } from "../../geo/render/view.ts";
+import type { Style } from "../../geo/style/model.ts";
 import { WorkerPool } from "../../workers/pool.ts";
 import { ProjectNotFound } from "./paths.ts";
 import { ProjectRegistry } from "./registry.ts";
@@ -30,11 +31,19 @@ export class ProjectService {
     return this.registry;
   }
 
-  /** Draws layers of a project (empty: its checked layers) in a worker. */
-  async render(key: string, layers: string[], view: View): Promise<Rendered> {
+  /**
+   * Draws layers of a project (empty: its checked layers) in a worker; `styles` may replace
+   * the project's style of each named layer (null keeps it).
+   */
+  async render(
+    key: string,
+    layers: string[],
+    view: View,
+    styles?: (Style | null)[],
+  ): Promise<Rendered> {
     const reg = this.projects(key);
-    await reg.get(key); // 404 and bad-layer errors surface here, before a worker is busy
-    return this.pool.render({ kind: "project", root: reg.root, key, layers, view });
+    await reg.get(key); // 404 errors surface here, before a worker is busy
+    return this.pool.render({ kind: "project", root: reg.root, key, layers, styles, view });
   }
 
   async close(): Promise<void> {

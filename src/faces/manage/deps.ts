@@ -7,6 +7,6 @@ export interface ManageDeps {
   /** Compiled-in modules (src/modules.ts), reported as plugins. */
   modules: { name: string; description: string }[];
   projects: ProjectService;
-  /** The OWS dispatcher that `/qgis/` passes requests to; absent until one is registered. */
-  ows?: (req: Request) => Response | Promise<Response>;
+  /** The OWS dispatcher that `/qgis/` passes requests to (faces/ows owsForManagement). */
+  ows: (req: Request) => Response | Promise<Response>;
 }

@@ -37,6 +37,9 @@ export function manageFace(deps: ManageDeps): Hono {
   app.post("/pool/restart", poolRestart(deps));
   app.all("/qgis", qgis(deps));
   app.all("/qgis/*", qgis(deps));
+  // The OWS dispatcher advertises /ows… in capabilities; those URLs come back here.
+  app.all("/ows", qgis(deps));
+  app.all("/ows/*", qgis(deps));
 
   app.notFound(() => sendError(404, "Invalid resource path."));
   app.onError(onError);

@@ -56,7 +56,7 @@ export function startManageListener(
 export function startManagement(
   ctx: ManageDeps["ctx"],
   modules: ManageDeps["modules"],
-  ows?: ManageDeps["ows"],
+  ows: ManageDeps["ows"],
 ): ManageListener | null {
   const cfg = ctx.config;
   // Made even without the listener: the pool also draws big catalog images (catalog/render).

@@ -30,6 +30,8 @@ export interface QgisLayer {
 
 export interface QgisProject {
   title: string;
+  /** `WMSServiceAbstract`, else the project metadata's abstract. */
+  abstract: string;
   crs: ProjectCrs;
   /** Project extent in the project CRS: the WMS extent if set, else the saved map canvas. */
   extent: BBox | null;
@@ -62,8 +64,13 @@ export function parseProject(xml: string | Uint8Array): QgisProject {
     child(props, "WMSServiceTitle")?.text.trim() ||
     root.attrs.projectname ||
     "";
+  const abstract =
+    child(props, "WMSServiceAbstract")?.text.trim() ||
+    child(child(root, "projectMetadata"), "abstract")?.text.trim() ||
+    "";
   return {
     title,
+    abstract,
     crs,
     extent: wmsExtent(props) ?? canvasExtent(root),
     version: root.attrs.version ?? "",

@@ -6,8 +6,10 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectService } from "../../../src/catalog/projects/service.ts";
+import { MANAGER } from "../../../src/catalog/projects/summary.ts";
 import type { ManageDeps } from "../../../src/faces/manage/deps.ts";
 import { type ManageListener, startManageListener } from "../../../src/faces/manage/listener.ts";
+import { owsForManagement } from "../../../src/faces/ows/index.ts";
 import { modules } from "../../../src/modules.ts";
 import { startServer, type TestServer } from "../../helpers/server.ts";
 
@@ -30,7 +32,7 @@ export async function startManaged(
   const ctx = s.server.ctx;
   const projects = projectService(ctx.catalog, ctx.config);
   const manage = startManageListener(
-    { ctx, modules, projects, ows },
+    { ctx, modules, projects, ows: ows ?? owsForManagement(ctx, MANAGER) },
     { host: "127.0.0.1", port: 0 },
   );
   const base = `http://127.0.0.1:${manage.port}`;

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { utimesSync } from "node:fs";
 import { join } from "node:path";
 import { projectService } from "../../../src/catalog/projects/service.ts";
+import { MANAGER } from "../../../src/catalog/projects/summary.ts";
 import { startManageListener } from "../../../src/faces/manage/listener.ts";
+import { owsForManagement } from "../../../src/faces/ows/index.ts";
 import { viewOf } from "../../../src/geo/render/view.ts";
 import { modules } from "../../../src/modules.ts";
 import { startServer } from "../../helpers/server.ts";
@@ -215,7 +217,12 @@ describe("binding", () => {
     const s = await startServer();
     try {
       const ctx = s.server.ctx;
-      const deps = { ctx, modules, projects: projectService(ctx.catalog, ctx.config) };
+      const deps = {
+        ctx,
+        modules,
+        projects: projectService(ctx.catalog, ctx.config),
+        ows: owsForManagement(ctx, MANAGER),
+      };
       expect(() => startManageListener(deps, { host: "0.0.0.0", port: 0 })).toThrow(
         /GISD_MANAGE_PASSWORD/,
       );
@@ -227,7 +234,12 @@ describe("binding", () => {
   test("with a password it requires Basic auth (user admin)", async () => {
     const s = await startServer({ GISD_MANAGE_PASSWORD: "manage-secret-1" });
     const ctx = s.server.ctx;
-    const deps = { ctx, modules, projects: projectService(ctx.catalog, ctx.config) };
+    const deps = {
+      ctx,
+      modules,
+      projects: projectService(ctx.catalog, ctx.config),
+      ows: owsForManagement(ctx, MANAGER),
+    };
     // Bound to loopback here: tests never listen beyond it; the password check is the same.
     const l = startManageListener(deps, { host: "127.0.0.1", port: 0 });
     try {

@@ -31,13 +31,16 @@ function merc(lon: number, lat: number): [number, number] {
   return [R * lon * r, R * Math.log(Math.tan(Math.PI / 4 + (lat * r) / 2))];
 }
 
-/** A 64×64 GetMap of a 40 km square (EPSG:3857, square pixels) centred on lon/lat. */
-function getMap(map: string, lon: number, lat: number, layers = "") {
+/**
+ * A transparent 64×64 GetMap of a 40 km square (EPSG:3857, square pixels) centred on lon/lat;
+ * by default the project's checked layers, bottom first.
+ */
+function getMap(map: string, lon: number, lat: number, layers = "countries,cities") {
   const [x, y] = merc(lon, lat);
   const bbox = [x - 20_000, y - 20_000, x + 20_000, y + 20_000].join(",");
   return fetch(
     `${m.base}/qgis/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&MAP=${map}&CRS=EPSG:3857` +
-      `&BBOX=${bbox}&WIDTH=64&HEIGHT=64&FORMAT=image/png&LAYERS=${layers}`,
+      `&BBOX=${bbox}&WIDTH=64&HEIGHT=64&FORMAT=image/png&TRANSPARENT=TRUE&LAYERS=${layers}&STYLES=`,
   );
 }
 
