@@ -109,3 +109,37 @@ describe("/qgis/ draws projects", () => {
     for (const res of all) expect((await pixels(res))(32, 32)).toEqual([227, 26, 28, 255]);
   });
 });
+
+describe("the same projects on the main listener, and the whole catalog without MAP", () => {
+  test("/ows?MAP=world draws the project; hostile MAP is a 4xx exception there too", async () => {
+    const [x, y] = merc(-18.5, 64.9);
+    const q =
+      `SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&CRS=EPSG:3857&BBOX=${x - 20_000},${y - 20_000},` +
+      `${x + 20_000},${y + 20_000}&WIDTH=16&HEIGHT=16&FORMAT=image/png&LAYERS=countries&STYLES=`;
+    expect((await pixels(await m.s.fetch(`/ows?${q}&MAP=world`)))(8, 8)).toEqual([
+      227, 26, 28, 255,
+    ]);
+    for (const bad of ["../../etc/passwd", "/etc/passwd", "nope"]) {
+      const res = await m.s.fetch(`/ows?${q}&MAP=${encodeURIComponent(bad)}`);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(await res.text()).toContain("ServiceException");
+    }
+  });
+
+  test("/qgis/wms GetCapabilities without MAP answers for the whole catalog", async () => {
+    const res = await fetch(`${m.base}/qgis/wms?SERVICE=WMS&REQUEST=GetCapabilities`);
+    expect(res.status).toBe(200);
+    const xml = await res.text();
+    expect(xml).toContain("WMS_Capabilities");
+    expect(xml).not.toContain("<Name>countries</Name>"); // project layers need MAP
+  });
+
+  test("project capabilities list the layers with the project's title", async () => {
+    const res = await fetch(`${m.base}/qgis/?SERVICE=WMS&REQUEST=GetCapabilities&MAP=world`);
+    const xml = await res.text();
+    expect(xml).toContain("World");
+    for (const n of ["cities", "cities_csv", "countries", "world"])
+      expect(xml).toContain(`<Name>${n}</Name>`);
+  });
+});

@@ -63,7 +63,7 @@ test("the management listener starts beside the main one and stops with it", asy
   expect(pool.num_workers).toBe(2);
   p.kill("SIGTERM");
   expect(await p.exited).toBe(0);
-});
+}, 60_000);
 
 test("--manage-port 0 disables it", async () => {
   const p = serve(["--manage-port", "0"], {});
@@ -73,7 +73,7 @@ test("--manage-port 0 disables it", async () => {
   const rest = await stderrUntil(p, "\u0000"); // to the end of the stream
   expect(await p.exited).toBe(0);
   expect(err + rest).not.toContain("management API on");
-});
+}, 60_000);
 
 test("a non-loopback management address without a password refuses to start", async () => {
   const p = serve([], { GISD_MANAGE_HOST: "0.0.0.0", GISD_MANAGE_PORT: String(freePort()) });
@@ -81,4 +81,4 @@ test("a non-loopback management address without a password refuses to start", as
   const err = await new Response(p.stderr as ReadableStream).text();
   expect(code).not.toBe(0);
   expect(err).toContain("GISD_MANAGE_PASSWORD");
-});
+}, 60_000);
