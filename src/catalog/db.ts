@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { withClusterLock } from "./cluster-lock.ts";
 import { type Migration, migrations } from "./migrations/index.ts";
 
 export type Db = LibSQLDatabase<Record<string, never>>;
@@ -12,12 +13,34 @@ export interface Database {
   db: Db;
   /** True when the catalog is an embedded file (WAL applies, single writer). */
   embedded: boolean;
+  /** Migrations this process applied when it opened the catalog (empty if another node did). */
+  applied: string[];
+  /**
+   * Runs fn so that no other node sharing this catalog server runs the same-named work at the
+   * same time (a lease lock in the database, see cluster-lock.ts). An embedded file has one
+   * server process, so fn just runs: a lease left by a crash would only delay its restart.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): void;
 }
 
-/** Opens the catalog; for file: URLs creates the folder, enables WAL and a busy timeout. */
+/** True for catalog URLs that name a libSQL server rather than a local file. */
+export function isRemoteUrl(url: string): boolean {
+  return /^(libsql|https?|wss?):\/\//i.test(url);
+}
+
+/**
+ * Opens the catalog. For file: URLs: creates the folder, enables WAL and a busy timeout. For a
+ * libSQL server (libsql://, http(s)://, ws(s)://, with an auth token): journal and sync pragmas
+ * belong to the server and are skipped; migrations run under a cluster lock so nodes that start
+ * together apply them once.
+ */
 export async function openDatabase(url: string, authToken?: string): Promise<Database> {
   const embedded = url.startsWith("file:");
+  if (!embedded && !isRemoteUrl(url))
+    throw new Error(
+      `GISD_DATABASE_URL must be file:, libsql://, http(s):// or ws(s)://, not ${url.split(":")[0]}:`,
+    );
   if (embedded) {
     const path = url.slice("file:".length).split("?")[0]!;
     if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -31,8 +54,10 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
   }
-  await migrate(client, migrations);
-  return { client, db: drizzle(client), embedded, close: () => client.close() };
+  const exclusive = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
+    embedded ? fn() : withClusterLock(client, name, fn);
+  const applied = await exclusive("migrate", () => migrate(client, migrations));
+  return { client, db: drizzle(client), embedded, applied, exclusive, close: () => client.close() };
 }
 
 /**

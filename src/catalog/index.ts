@@ -63,8 +63,12 @@ export class Catalog {
   ): Promise<{ catalog: Catalog; generatedPassword?: string }> {
     const database = await openDatabase(opts.databaseUrl, opts.databaseAuthToken);
     const catalog = new Catalog(database, opts);
-    const generatedPassword = await catalog.principals.bootstrap(opts.adminPassword);
-    await catalog.ensureRoot();
+    // Under the cluster lock: nodes starting together on an empty server bootstrap it once.
+    const generatedPassword = await database.exclusive("bootstrap", async () => {
+      const generated = await catalog.principals.bootstrap(opts.adminPassword);
+      await catalog.ensureRoot();
+      return generated;
+    });
     return { catalog, generatedPassword };
   }
 

@@ -1,0 +1,137 @@
+/**
+ * @module Cluster mode on a real libSQL server (sqld): two gisd nodes started at the same moment
+ * against one empty server migrate it once; a layer made on node A is listed, read and tiled on
+ * node B; an edit on B is in A's next tile; a session cookie from A works on B. Skips with the
+ * reason when no sqld binary can be had on this machine.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createClient } from "@libsql/client";
+import { VectorTile } from "@mapbox/vector-tile";
+import { PbfReader } from "pbf";
+import { startServer, type TestServer } from "../helpers/server.ts";
+import { type Sqld, sqldBinary, startSqld } from "../helpers/sqld.ts";
+
+const binary = sqldBinary();
+if (!("path" in binary)) console.warn(`cluster tests skipped: ${binary.reason}`);
+const maybe = "path" in binary ? describe : describe.skip;
+
+let sqld: Sqld;
+let a: TestServer;
+let b: TestServer;
+
+// Tile z14 (9900, 5121) in EPSG:3857 and a point inside it.
+const Z = 14;
+const X = 9900;
+const Y = 5121;
+const SIZE = (2 * 20037508.342789244) / 2 ** Z;
+const at = (fx: number, fy: number) =>
+  `POINT(${-20037508.342789244 + (X + fx) * SIZE} ${20037508.342789244 - (Y + fy) * SIZE})`;
+const mvt = (id: number) => `/api/component/feature_layer/mvt?resource=${id}&z=${Z}&x=${X}&y=${Y}`;
+
+async function tileNames(srv: TestServer, id: number): Promise<string[]> {
+  const res = await srv.fetch(mvt(id), { auth: srv.admin });
+  if (res.status === 204) return [];
+  expect(res.status).toBe(200);
+  const layer = new VectorTile(new PbfReader(new Uint8Array(await res.arrayBuffer()))).layers[
+    `ngw:${id}`
+  ];
+  const out: string[] = [];
+  for (let i = 0; layer && i < layer.length; i++)
+    out.push(String(layer.feature(i).properties.name));
+  return out.sort();
+}
+
+maybe("two gisd nodes on one libSQL server", () => {
+  beforeAll(async () => {
+    if (!("path" in binary)) return;
+    sqld = await startSqld(binary.path);
+    const env = { GISD_DATABASE_URL: sqld.url, GISD_DATABASE_AUTH_TOKEN: sqld.authToken };
+    // Both at once against the empty server: the migrations and first-start bootstrap race.
+    [a, b] = await Promise.all([startServer(env), startServer(env)]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await sqld?.stop();
+  });
+
+  test("migrations ran once and the bootstrap made one root and one administrator", async () => {
+    const c = createClient({ url: sqld.url, authToken: sqld.authToken });
+    const ids = (await c.execute("SELECT id FROM gisd_migration")).rows.map((r) => r.id);
+    expect(ids.length).toBe(new Set(ids).size);
+    expect(ids).toContain("0001_core");
+    // Each migration was applied by exactly one of the two nodes.
+    const byA = a.server.ctx.catalog.database.applied;
+    const byB = b.server.ctx.catalog.database.applied;
+    expect([...byA, ...byB].sort()).toEqual([...ids].sort() as string[]);
+    const acl = await c.execute("SELECT count(*) AS n FROM resource_acl WHERE resource_id = 0");
+    expect(Number(acl.rows[0]!.n)).toBe(2);
+    c.close();
+  });
+
+  test("a wrong auth token is refused by the server", async () => {
+    const c = createClient({ url: sqld.url, authToken: `${sqld.authToken.slice(0, -4)}AAAA` });
+    await expect(c.execute("SELECT 1")).rejects.toThrow();
+    c.close();
+  });
+
+  let layer: number;
+  test("a layer made on A is listed, read and tiled on B", async () => {
+    const r = await a.json("/api/resource/", {
+      method: "POST",
+      auth: a.admin,
+      body: {
+        resource: { cls: "vector_layer", parent: { id: 0 }, display_name: "shared" },
+        vector_layer: {
+          srs: { id: 3857 },
+          geometry_type: "POINT",
+          fields: [{ keyname: "name", datatype: "STRING" }],
+        },
+      },
+    });
+    expect(r.status).toBe(201);
+    layer = r.body.id;
+    const add = await a.json(`/api/resource/${layer}/feature/`, {
+      method: "PATCH",
+      auth: a.admin,
+      body: [{ geom: at(0.5, 0.5), fields: { name: "from-a" } }],
+    });
+    expect(add.status).toBe(200);
+
+    const list = await b.json("/api/resource/?parent=0", { auth: b.admin });
+    expect(list.body.map((x: any) => x.resource.display_name)).toContain("shared");
+    const feats = await b.json(`/api/resource/${layer}/feature/`, { auth: b.admin });
+    expect(feats.body.map((f: any) => f.fields.name)).toEqual(["from-a"]);
+    expect(await tileNames(b, layer)).toEqual(["from-a"]);
+  });
+
+  test("an edit on B is in A's next tile", async () => {
+    expect(await tileNames(a, layer)).toEqual(["from-a"]); // A's cache now holds the tile
+    const add = await b.json(`/api/resource/${layer}/feature/`, {
+      method: "PATCH",
+      auth: b.admin,
+      body: [{ geom: at(0.25, 0.25), fields: { name: "from-b" } }],
+    });
+    expect(add.status).toBe(200);
+    expect(await tileNames(a, layer)).toEqual(["from-a", "from-b"]);
+  });
+
+  test("a session cookie from A authenticates on B, and logout on B ends it on A", async () => {
+    const login = await a.json("/api/component/auth/login", {
+      method: "POST",
+      body: { login: "administrator", password: "admin-pass-123" },
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.res.headers.get("set-cookie")!.split(";")[0]!;
+    const me = await b.json("/api/component/auth/current_user", { headers: { cookie } });
+    expect(me.body).toMatchObject({ keyname: "administrator", auth_medium: "session" });
+    const out = await b.fetch("/api/component/auth/logout", {
+      method: "POST",
+      headers: { cookie, "x-requested-with": "XMLHttpRequest" },
+    });
+    expect(out.status).toBeLessThan(300);
+    const after = await a.json("/api/component/auth/current_user", { headers: { cookie } });
+    expect(after.body.keyname).toBe("guest");
+  });
+});
