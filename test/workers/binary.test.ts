@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { type RunningBinary, startBinary } from "../helpers/binary.ts";
 
 let bin: RunningBinary;
@@ -41,11 +42,15 @@ afterAll(async () => {
 test("the binary's workers start, report thread ids and draw a project", async () => {
   const res = await fetch(
     `${manage}/qgis/?SERVICE=WMS&REQUEST=GetMap&MAP=world&CRS=EPSG:3857&BBOX=-2071000,9680000,-2051000,9700000` +
-      "&WIDTH=8&HEIGHT=8&FORMAT=image/png&LAYERS=countries",
+      "&WIDTH=8&HEIGHT=8&FORMAT=image/png&TRANSPARENT=TRUE&LAYERS=countries&STYLES=",
   );
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toBe("image/png");
-  expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(50);
+  const img = await loadImage(Buffer.from(await res.arrayBuffer()));
+  const c = createCanvas(img.width, img.height);
+  c.getContext("2d").drawImage(img, 0, 0);
+  // Inside Iceland: the project's red fill, drawn by a worker of the compiled binary.
+  expect(Array.from(c.getContext("2d").getImageData(4, 4, 1, 1).data)).toEqual([227, 26, 28, 255]);
   const pool = await (await fetch(`${manage}/pool/`)).json();
   expect(pool.num_workers).toBe(2);
   expect(pool.workers.map((w: { pid: number }) => w.pid).every((p: number) => p > 0)).toBe(true);
