@@ -28,14 +28,14 @@ const SCRIPT = `
 import sys, json
 import xml.etree.ElementTree as ET
 from owslib.wfs import WebFeatureService
-url, version = sys.argv[1], sys.argv[2]
+url, version, ns = sys.argv[1], sys.argv[2], sys.argv[3]
 wfs = WebFeatureService(url, version=version, timeout=60)
 out = {"types": sorted(wfs.contents), "features": {}, "crs": {}}
 for name in sorted(wfs.contents):
     out["crs"][name] = str(wfs.contents[name].crsOptions[0])
     root = ET.fromstring(wfs.getfeature(typename=[name]).read())
     feats = []
-    for el in root.iter("{https://gisd.example/ns}" + name.split(":")[1]):
+    for el in root.iter("{" + ns + "}" + name.split(":")[1]):
         props = {}
         for p in el:
             tag = p.tag.split("}")[1]
@@ -47,13 +47,13 @@ for name in sorted(wfs.contents):
         feats.append(props)
     out["features"][name] = feats
 if version == "2.0.0":
-    gj = json.loads(wfs.getfeature(typename=["gisd:places"], outputFormat="application/json").read())
+    gj = json.loads(wfs.getfeature(typename=["ngw:places"], outputFormat="application/json").read())
     out["geojson"] = [f["properties"]["name"] for f in gj["features"]]
 print(json.dumps(out))
 `;
 
 async function owslib(version: string) {
-  const proc = Bun.spawn([PYTHON, "-c", SCRIPT, f.wfs, version], {
+  const proc = Bun.spawn([PYTHON, "-c", SCRIPT, f.wfs, version, f.ns], {
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -83,10 +83,10 @@ describe.skipIf(!hasOwslib)("OWSLib WebFeatureService", () => {
     "%s: every feature with the right attributes (lat/lon)",
     async (v) => {
       const r = await owslib(v);
-      expect(r.types).toEqual(["gisd:parcels", "gisd:places"]);
-      expect(r.crs["gisd:places"]).toContain("4326");
-      expect(r.features["gisd:places"]).toEqual(expected);
-      expect(r.features["gisd:parcels"]).toEqual([{ geom: "other", code: "P-1" }]);
+      expect(r.types).toEqual(["ngw:parcels", "ngw:places"]);
+      expect(r.crs["ngw:places"]).toContain("4326");
+      expect(r.features["ngw:places"]).toEqual(expected);
+      expect(r.features["ngw:parcels"]).toEqual([{ geom: "other", code: "P-1" }]);
       if (v === "2.0.0") expect(r.geojson).toEqual(POINTS.map((p) => p.name));
     },
   );
@@ -96,9 +96,9 @@ describe.skipIf(!hasGdal)("GDAL WFS driver", () => {
   test.each(["1.1.0", "2.0.0"])("ogrinfo WFS:%s lists the layers and reads features", async (v) => {
     const list = await gdal("ogrinfo", ["-ro", "-q", `WFS:${f.wfs}?VERSION=${v}`]);
     expect(list.code).toBe(0);
-    expect(list.stdout).toContain("gisd:places");
-    expect(list.stdout).toContain("gisd:parcels");
-    const read = await gdal("ogrinfo", ["-ro", "-al", `WFS:${f.wfs}?VERSION=${v}`, "gisd:places"]);
+    expect(list.stdout).toContain("ngw:places");
+    expect(list.stdout).toContain("ngw:parcels");
+    const read = await gdal("ogrinfo", ["-ro", "-al", `WFS:${f.wfs}?VERSION=${v}`, "ngw:places"]);
     expect(read.code).toBe(0);
     expect(read.stdout).toContain("Feature Count: 4");
     for (const p of POINTS) expect(read.stdout).toContain(`name (String) = ${p.name}`);
@@ -112,7 +112,7 @@ describe.skipIf(!hasGdal)("GDAL WFS driver", () => {
       "-where",
       "pop > 150",
       `WFS:${f.wfs}`,
-      "gisd:places",
+      "ngw:places",
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Feature Count: 2");
@@ -148,13 +148,13 @@ describe.skipIf(!hasGdal)("GDAL WFS driver", () => {
         `WFS:${f.wfs}?VERSION=1.1.0`,
         src,
         "-nln",
-        "gisd:places",
+        "ngw:places",
       ]);
       expect(guest.code).not.toBe(0);
       expect((await ngw()).length).toBe(POINTS.length);
       const ins = await gdal(
         "ogr2ogr",
-        ["-append", "-update", `WFS:${f.wfs}?VERSION=1.1.0`, src, "-nln", "gisd:places"],
+        ["-append", "-update", `WFS:${f.wfs}?VERSION=1.1.0`, src, "-nln", "ngw:places"],
         admin,
       );
       expect(ins.code).toBe(0);
@@ -163,7 +163,7 @@ describe.skipIf(!hasGdal)("GDAL WFS driver", () => {
       expect(added?.fields.pop).toBe(9);
       const del = await gdal(
         "ogrinfo",
-        [`WFS:${f.wfs}?VERSION=1.1.0`, "-sql", "DELETE FROM gisd:places WHERE name = 'from GDAL'"],
+        [`WFS:${f.wfs}?VERSION=1.1.0`, "-sql", "DELETE FROM ngw:places WHERE name = 'from GDAL'"],
         admin,
       );
       expect(del.code).toBe(0);

@@ -1,19 +1,18 @@
 /**
  * @module A WFS test fixture: a real gisd server with two feature layers made through the NGW
  * API (points in EPSG:4326, polygons in EPSG:3857), a private layer, a reader without write
- * permission, and the WFS endpoint serving them.
+ * permission, and an NGW wfsserver_service publishing them at /api/resource/{id}/wfs.
  */
-import { Hono } from "hono";
 import { SYSTEM } from "../../../src/catalog/acl.ts";
-import { FeatureLayers } from "../../../src/catalog/features.ts";
-import { serveWfs, type WfsService } from "../../../src/faces/ows/wfs/index.ts";
-import type { Env } from "../../../src/http/context.ts";
 import { startServer, type TestServer } from "../../helpers/server.ts";
 
 export interface WfsFixture {
   s: TestServer;
-  /** Absolute URL of the WFS endpoint (no query). */
+  /** Absolute URL of the WFS endpoint (no query): NGW's /api/resource/{id}/wfs. */
   wfs: string;
+  /** Namespace prefix and URI of the type names. */
+  prefix: string;
+  ns: string;
   points: number;
   polygons: number;
   secret: number;
@@ -109,70 +108,38 @@ export async function wfsFixture(): Promise<WfsFixture> {
       "PUT",
     );
 
-  const service: WfsService = {
-    title: "gisd WFS",
-    url: "",
-    layers: [
-      {
-        prefix: "gisd",
-        namespaceUri: "https://gisd.example/ns",
-        name: "places",
-        title: "Places",
-        resourceId: points,
+  // The NGW service resource publishing the three layers (its own ACL: service.connect).
+  const svc = (
+    await post("/api/resource/", {
+      resource: { cls: "wfsserver_service", parent: { id: group }, display_name: "WFS" },
+      wfsserver_service: {
+        layers: [
+          { keyname: "places", display_name: "Places", resource_id: points, maxfeatures: null },
+          { keyname: "parcels", display_name: "Parcels", resource_id: polygons, maxfeatures: null },
+          { keyname: "secret", display_name: "Secret", resource_id: secret, maxfeatures: null },
+        ],
       },
-      {
-        prefix: "gisd",
-        namespaceUri: "https://gisd.example/ns",
-        name: "parcels",
-        title: "Parcels",
-        resourceId: polygons,
+    })
+  ).id as number;
+  await post(
+    `/api/resource/${svc}`,
+    {
+      resource: {
+        permissions: [rule(SYSTEM.guest, "service", "connect"), rule(u.id, "service", "connect")],
       },
-      {
-        prefix: "gisd",
-        namespaceUri: "https://gisd.example/ns",
-        name: "secret",
-        title: "Secret",
-        resourceId: secret,
-      },
-    ],
-  };
-  const ctx = s.server.ctx;
-  const app = new Hono<Env>();
-  app.all("/wfs", async (c) => {
-    const actor = await ctx.auth.forRequest(c);
-    const params = new Map<string, string>();
-    for (const [k, v] of new URL(c.req.url).searchParams) params.set(k.toUpperCase(), v);
-    const body = c.req.method === "POST" ? new Uint8Array(await c.req.arrayBuffer()) : null;
-    const layers = [];
-    // The layer set lists only what the actor may read (ACL), as the OWS layer sets do.
-    for (const l of service.layers) {
-      try {
-        await new FeatureLayers(ctx.catalog).open(actor, l.resourceId!);
-        layers.push(l);
-      } catch {}
-    }
-    return serveWfs(
-      { catalog: ctx.catalog, actor, signal: c.req.raw.signal },
-      { ...service, url: wfs, layers },
-      { params, body },
-    );
-  });
-  const http = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch: (req, srv) => app.fetch(req, srv),
-  });
-  const wfs = `http://127.0.0.1:${http.port}/wfs`;
+    },
+    "PUT",
+  );
+  const wfs = `${s.url}/api/resource/${svc}/wfs`;
   return {
     s,
     wfs,
+    prefix: "ngw",
+    ns: wfs,
     points,
     polygons,
     secret,
     reader: "reader:reader-pass-1",
-    async stop() {
-      http.stop(true);
-      await s.stop();
-    },
+    stop: () => s.stop(),
   };
 }

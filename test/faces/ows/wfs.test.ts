@@ -32,12 +32,12 @@ describe("GetCapabilities", () => {
   test.each(["1.0.0", "1.1.0", "2.0.0"])("%s lists readable types only", async (v) => {
     const r = await get(`SERVICE=WFS&REQUEST=GetCapabilities&VERSION=${v}`);
     expect(r.status).toBe(200);
-    const names = texts(r.text, "Name").filter((n) => n.startsWith("gisd:"));
-    expect(names).toEqual(["gisd:places", "gisd:parcels"]);
+    const names = texts(r.text, "Name").filter((n) => n.startsWith("ngw:"));
+    expect(names).toEqual(["ngw:places", "ngw:parcels"]);
   });
   test("the private layer is listed for its owner", async () => {
     const r = await get("SERVICE=WFS&REQUEST=GetCapabilities", f.s.admin);
-    expect(texts(r.text, "Name")).toContain("gisd:secret");
+    expect(texts(r.text, "Name")).toContain("ngw:secret");
   });
   test("2.0 advertises the layer CRS as a URN and WGS 84 bounds", async () => {
     const r = await get("SERVICE=WFS&REQUEST=GetCapabilities&VERSION=2.0.0");
@@ -52,7 +52,7 @@ describe("GetCapabilities", () => {
 describe("DescribeFeatureType", () => {
   test("XSD with the geometry and field types", async () => {
     const r = await get(
-      "SERVICE=WFS&VERSION=1.1.0&REQUEST=DescribeFeatureType&TYPENAME=gisd:places",
+      "SERVICE=WFS&VERSION=1.1.0&REQUEST=DescribeFeatureType&TYPENAME=ngw:places",
     );
     expect(r.status).toBe(200);
     const els = descendants(xml(r.text), "element").map((e) => [e.attrs.name, e.attrs.type]);
@@ -62,7 +62,7 @@ describe("DescribeFeatureType", () => {
       ["pop", "xsd:int"],
       ["area", "xsd:double"],
       ["founded", "xsd:date"],
-      ["places", "gisd:placesType"],
+      ["places", "ngw:placesType"],
     ]);
   });
   test("GML 3 multipolygons are MultiSurfaces; fields without an XML name are left out", async () => {
@@ -81,7 +81,7 @@ describe("DescribeFeatureType", () => {
 
 describe("GetFeature", () => {
   test("WFS 1.0 GML 2 in x/y with every attribute", async () => {
-    const r = await get("SERVICE=WFS&VERSION=1.0.0&REQUEST=GetFeature&TYPENAME=gisd:places");
+    const r = await get("SERVICE=WFS&VERSION=1.0.0&REQUEST=GetFeature&TYPENAME=ngw:places");
     expect(r.status).toBe(200);
     expect(texts(r.text, "coordinates")).toEqual(["10,50", "20,55", "30,60", "-5,40"]);
     expect(texts(r.text, "name")).toEqual(POINTS.map((p) => p.name));
@@ -90,24 +90,24 @@ describe("GetFeature", () => {
   });
   test("WFS 1.1 default is lat/lon (URN), EPSG:4326 is x/y", async () => {
     const urn = await get(
-      "SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=gisd:places&MAXFEATURES=1",
+      "SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=ngw:places&MAXFEATURES=1",
     );
     expect(texts(urn.text, "pos")).toEqual(["50 10"]);
     const epsg = await get(
-      "SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=gisd:places&MAXFEATURES=1&SRSNAME=EPSG:4326",
+      "SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=ngw:places&MAXFEATURES=1&SRSNAME=EPSG:4326",
     );
     expect(texts(epsg.text, "pos")).toEqual(["10 50"]);
   });
   test("WFS 2.0 GML 3.2 with the URL CRS form, reprojection to 3857", async () => {
     const r = await get(
-      "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=gisd:places&COUNT=1&SRSNAME=http://www.opengis.net/def/crs/EPSG/0/4326",
+      "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=ngw:places&COUNT=1&SRSNAME=http://www.opengis.net/def/crs/EPSG/0/4326",
     );
     expect(texts(r.text, "pos")).toEqual(["50 10"]);
     const root = xml(r.text);
     expect(root.attrs.numberMatched).toBe("4");
     expect(root.attrs.numberReturned).toBe("1");
     const m = await get(
-      "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=gisd:places&COUNT=1&SRSNAME=EPSG:3857",
+      "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=ngw:places&COUNT=1&SRSNAME=EPSG:3857",
     );
     const [x, y] = texts(m.text, "pos")[0]!.split(" ").map(Number);
     expect(x).toBeCloseTo(1113194.9, 0);
@@ -162,7 +162,7 @@ describe("GetFeature", () => {
     expect(texts(r.text, "name")).toEqual(["Gamma", "Дельта"]);
     const p =
       await post(`<wfs:GetFeature service="WFS" version="1.1.0" xmlns:wfs="http://www.opengis.net/wfs" xmlns:ogc="http://www.opengis.net/ogc" xmlns:gml="http://www.opengis.net/gml">
-      <wfs:Query typeName="gisd:places" srsName="EPSG:4326"><ogc:PropertyName>name</ogc:PropertyName><ogc:PropertyName>geom</ogc:PropertyName>
+      <wfs:Query typeName="ngw:places" srsName="EPSG:4326"><ogc:PropertyName>name</ogc:PropertyName><ogc:PropertyName>geom</ogc:PropertyName>
       <ogc:Filter><ogc:Within><ogc:PropertyName>geom</ogc:PropertyName><gml:Envelope srsName="EPSG:4326"><gml:lowerCorner>0 45</gml:lowerCorner><gml:upperCorner>35 65</gml:upperCorner></gml:Envelope></ogc:Within></ogc:Filter>
       <ogc:SortBy><ogc:SortProperty><ogc:PropertyName>name</ogc:PropertyName><ogc:SortOrder>DESC</ogc:SortOrder></ogc:SortProperty></ogc:SortBy></wfs:Query></wfs:GetFeature>`);
     expect(p.status).toBe(200);
@@ -176,7 +176,7 @@ describe("WFS 2.0 stored queries", () => {
   test("listed and described", async () => {
     const l = await get("SERVICE=WFS&VERSION=2.0.0&REQUEST=ListStoredQueries");
     expect(descendants(xml(l.text), "StoredQuery")[0]!.attrs.id).toBe(BY_ID);
-    expect(texts(l.text, "ReturnFeatureType")).toEqual(["gisd:places", "gisd:parcels"]);
+    expect(texts(l.text, "ReturnFeatureType")).toEqual(["ngw:places", "ngw:parcels"]);
     const d = await get(
       `SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeStoredQueries&STOREDQUERY_ID=${BY_ID}`,
     );

@@ -25,6 +25,10 @@ const OPS = ["GetCapabilities", "DescribeFeatureType", "GetFeature", "Transactio
 const OPS_20 = [...OPS, "ListStoredQueries", "DescribeStoredQueries"];
 const x = escapeXml;
 
+/** The GET URL clients append "key=value&…" to (the endpoint may carry a query, e.g. MAP=). */
+const getUrl = (url: string) =>
+  !url.includes("?") ? `${url}?` : /[?&]$/.test(url) ? url : `${url}&`;
+
 async function typeInfos(d: WfsDeps, s: WfsService): Promise<TypeInfo[]> {
   const out: TypeInfo[] = [];
   for (const ref of s.layers) {
@@ -53,7 +57,7 @@ const namespaces = (ts: TypeInfo[]) =>
 
 function v100(s: WfsService, ts: TypeInfo[]): string {
   const url = x(s.url);
-  const dcp = `<DCPType><HTTP><Get onlineResource="${url}?"/></HTTP></DCPType><DCPType><HTTP><Post onlineResource="${url}"/></HTTP></DCPType>`;
+  const dcp = `<DCPType><HTTP><Get onlineResource="${x(getUrl(s.url))}"/></HTTP></DCPType><DCPType><HTTP><Post onlineResource="${url}"/></HTTP></DCPType>`;
   const types = ts
     .map(
       (t) =>
@@ -70,7 +74,7 @@ function v100(s: WfsService, ts: TypeInfo[]): string {
 
 function operations(s: WfsService, v: WfsVersion): string {
   const url = x(s.url);
-  const dcp = `<ows:DCP><ows:HTTP><ows:Get xlink:href="${url}?"/><ows:Post xlink:href="${url}"/></ows:HTTP></ows:DCP>`;
+  const dcp = `<ows:DCP><ows:HTTP><ows:Get xlink:href="${x(getUrl(s.url))}"/><ows:Post xlink:href="${url}"/></ows:HTTP></ows:DCP>`;
   const param = (name: string, values: string[]) =>
     v === "2.0.0"
       ? `<ows:Parameter name="${name}"><ows:AllowedValues>${values.map((a) => `<ows:Value>${x(a)}</ows:Value>`).join("")}</ows:AllowedValues></ows:Parameter>`

@@ -50,6 +50,14 @@ export async function serveWfs(d: WfsDeps, service: WfsService, call: WfsCall): 
   } catch (err) {
     const e = asWfsError(err);
     if (e.status >= 500) console.error("WFS:", err);
-    return exceptionReport(e, req?.version ?? guessVersion(call));
+    const res = exceptionReport(e, req?.version ?? guessVersion(call));
+    // A guest refused (a Transaction on a public layer) is asked for credentials, as the
+    // dispatcher does for services: QGIS and GDAL then prompt or retry with their login.
+    if (e.status === 403 && d.actor.authMedium === null) {
+      const headers = new Headers(res.headers);
+      headers.set("WWW-Authenticate", 'Basic realm="gisd"');
+      return new Response(res.body, { status: 401, headers });
+    }
+    return res;
   }
 }

@@ -31,9 +31,11 @@ export function wfsServiceOf(set: WfsLayerSource, url: string): WfsService {
     .filter((l) => l.kind === "vector")
     .map((l) => {
       const ns = l.namespace ?? set.namespace;
+      // A type name needs a prefix; a set without one (GeoServer's global default) gets "gisd".
+      const prefix = ns.prefix || "gisd";
       const local = l.name.includes(":") ? l.name.slice(l.name.indexOf(":") + 1) : l.name;
       return {
-        prefix: ns.prefix,
+        prefix,
         namespaceUri: ns.uri,
         name: local,
         title: l.title,
