@@ -52,6 +52,8 @@ export function kindOf(cls: string): Kind | null {
 export interface LoadOptions {
   kinds?: readonly Kind[];
   ids?: readonly number[];
+  /** Attach the actor's recent execution requests of each resource (`include[]=executions`). */
+  executions?: boolean;
 }
 
 /** NGW permissions -> GeoNode codenames the requesting user holds (B.2.1 `perms`). */
@@ -188,6 +190,7 @@ export class GeonodeCatalog {
       });
       if (map) Object.assign(doc, mapFields(map, base));
       if (kind === "document") Object.assign(doc, await documentFields(db, row.id, perms, base));
+      if (opts.executions) doc.executions = await executionsOf(db, actor, row.id);
       const so = social.get(row.id);
       doc.favorite = actor.id !== SYSTEM.guest && (so?.favorite ?? false);
       doc.rating = String(so?.rating ?? 0);
@@ -302,6 +305,29 @@ export class GeonodeCatalog {
     }
     return doc;
   }
+}
+
+/** The actor's (every one's, for an administrator) last ten tickets about a resource. */
+async function executionsOf(db: Executor, actor: Actor, id: number): Promise<Doc[]> {
+  const r = await db.execute({
+    sql: `SELECT exec_id, user_id, status, func_name, action, created, finished, last_updated,
+            input_params, output_params, log FROM gn_execution
+          WHERE resource_id = ? AND (? OR user_id = ?) ORDER BY created DESC LIMIT 10`,
+    args: [id, actor.superuser ? 1 : 0, actor.id],
+  });
+  return r.rows.map((x) => ({
+    exec_id: String(x.exec_id),
+    user: Number(x.user_id),
+    status: String(x.status),
+    func_name: String(x.func_name),
+    action: x.action === null ? null : String(x.action),
+    created: String(x.created),
+    finished: x.finished === null ? null : String(x.finished),
+    last_updated: String(x.last_updated),
+    input_params: JSON.parse(String(x.input_params)),
+    output_params: JSON.parse(String(x.output_params)),
+    log: x.log === null ? null : String(x.log),
+  }));
 }
 
 /** Document fields (B.2.2): the bucket's first file is the document (files only with data.read). */

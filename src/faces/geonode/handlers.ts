@@ -111,6 +111,14 @@ const ENDPOINT: Record<Kind | "resource", { plural: string; single: string; kind
 
 const TRUE = new Set(["true", "True", "1"]);
 
+/** MapStore asks `include[]=executions` to see a resource's running operations. */
+function wantsExecutions(c: C): boolean {
+  const u = new URL(c.req.url).searchParams;
+  return [...u.getAll("include[]"), ...u.getAll("include")].some((v) =>
+    v.split(",").includes("executions"),
+  );
+}
+
 export function geonodeHandlers(app: AppContext) {
   const gn = new GeonodeCatalog(app.catalog);
   const writes = new GeonodeWrites(app.catalog);
@@ -122,16 +130,21 @@ export function geonodeHandlers(app: AppContext) {
   /** List, item, PATCH item and bulk PATCH of one resource endpoint. */
   const resourceEndpoint = (e: (typeof ENDPOINT)[keyof typeof ENDPOINT]) => ({
     async list(c: C) {
-      return paginate(
-        c,
-        e.plural,
-        await gn.load(actor(c), baseUrl(c), { kinds: e.kinds }),
-        SPECS.resources,
-      );
+      const opts = { kinds: e.kinds, executions: wantsExecutions(c) };
+      return paginate(c, e.plural, await gn.load(actor(c), baseUrl(c), opts), SPECS.resources);
     },
     async item(c: C) {
       const id = pathId(c);
-      const d = id === null ? null : await gn.one(actor(c), baseUrl(c), id, e.kinds);
+      const d =
+        id === null
+          ? null
+          : (
+              await gn.load(actor(c), baseUrl(c), {
+                kinds: e.kinds,
+                ids: [id],
+                executions: wantsExecutions(c),
+              })
+            )[0];
       if (!d) throw new GnNotFound();
       return single(c, e.single, d);
     },

@@ -119,6 +119,8 @@ export function geonodeFace(app: AppContext): Hono<Env> {
     ["/owners/:pk", { GET: h.owner }],
   ];
 
+  routes.push(["/schema", { GET: (c) => schema(c, routes) }]);
+
   // strict: false makes "/datasets/1/" the same route as "/datasets/1".
   const face = new Hono<Env>({ strict: false });
   // Per handler, as the OGC face does, so unknown paths never pay for authentication.
@@ -144,4 +146,37 @@ export function geonodeFace(app: AppContext): Hono<Env> {
   face.all("*", (c) => gnError(c, 404, "not_found", "Not found."));
   face.onError(geonodeOnError);
   return face;
+}
+
+/**
+ * GET /schema: an OpenAPI 3.0 document of this face, made from the route table. JSON is valid
+ * YAML, so the default (YAML) answer and the JSON one (`?format=json` or the +json Accept) are
+ * the same text under different media types.
+ */
+function schema(c: Context<Env>, routes: [string, Partial<Record<Method, Handler>>][]): Response {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, methods] of routes) {
+    const p = `/api/v2${path === "/" ? "/" : `${path.replace(/:(\w+)/g, "{$1}")}/`}`;
+    const params = [...path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    paths[p] = Object.fromEntries(
+      Object.keys(methods).map((m) => [
+        m.toLowerCase(),
+        { parameters: params, responses: { 200: { description: "" } } },
+      ]),
+    );
+  }
+  const doc = { openapi: "3.0.3", info: { title: "gisd GeoNode API v2", version: "2" }, paths };
+  const json =
+    c.req.query("format") === "json" ||
+    (c.req.header("accept") ?? "").includes("application/vnd.oai.openapi+json");
+  return new Response(JSON.stringify(doc, null, 1), {
+    headers: {
+      "Content-Type": json ? "application/vnd.oai.openapi+json" : "application/vnd.oai.openapi",
+    },
+  });
 }

@@ -360,3 +360,17 @@ describe("permissions", () => {
     expect(spec.users.find((u: any) => u.id === bobId)).toBeUndefined();
   });
 });
+
+test("include[]=executions lists a resource's tickets (MapStore's smoke step 3/6)", async () => {
+  const r = await s.json(
+    `/api/v2/resources?page=1&page_size=20&filter{metadata_only}=false&include[]=executions&sort[]=-created&filter{pk}=${layer}`,
+    { auth: s.admin },
+  );
+  const ex = r.body.resources[0].executions;
+  expect(ex.map((e: any) => e.func_name)).toContain("copy");
+  expect(ex.map((e: any) => e.func_name)).toContain("set_permissions");
+  const one = await s.json(`/api/v2/resources/${layer}?include[]=executions`, { auth: BOB });
+  expect(one.body.resource.executions ?? []).toEqual([]);
+  const plain = await s.json(`/api/v2/resources/${layer}`, { auth: s.admin });
+  expect(plain.body.resource.executions).toBeUndefined();
+});

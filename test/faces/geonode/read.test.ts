@@ -288,3 +288,20 @@ describe("GeoNode v2 users and groups", () => {
     expect(guest.body.total).toBe(0);
   });
 });
+
+describe("GeoNode v2 schema", () => {
+  test("an OpenAPI document of the face, YAML by default (JSON text) or JSON on request", async () => {
+    const y = await s.fetch("/api/v2/schema/");
+    expect(y.status).toBe(200);
+    expect(y.headers.get("content-type")).toBe("application/vnd.oai.openapi");
+    const doc = JSON.parse(await y.text());
+    expect(doc.openapi).toBe("3.0.3");
+    expect(Object.keys(doc.paths["/api/v2/datasets/{pk}/"]).sort()).toEqual([
+      "get",
+      "patch",
+      "put",
+    ]);
+    const j = await s.fetch("/api/v2/schema?format=json");
+    expect(j.headers.get("content-type")).toBe("application/vnd.oai.openapi+json");
+  });
+});
