@@ -5,7 +5,7 @@
  * .html, .sld) is stripped from the last segment only, and an existing path with the wrong
  * method is a 405 with an Allow header.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { GeoServerCatalog } from "../../catalog/geoserver/index.ts";
 import type { AppContext, Env } from "../../http/context.ts";
 import { aboutHandlers } from "./about.ts";
@@ -128,7 +128,7 @@ export function geoserverFace(app: AppContext): Hono<Env> {
   ];
 
   const face = new Hono<Env>({ strict: false });
-  face.all("/rest/*", async (c) => {
+  const dispatch = async (c: Context<Env>) => {
     c.set("face", "geoserver");
     const raw = new URL(c.req.url).pathname;
     const rest = raw.slice(raw.indexOf("/geoserver/rest") + "/geoserver/rest".length);
@@ -159,10 +159,20 @@ export function geoserverFace(app: AppContext): Hono<Env> {
       if (isNotFound(err) && r.flag("quietOnNotFound")) return plain(404, "");
       throw err;
     }
-  });
+  };
+  // The inner table is published on the handler so tools that walk the router (the security
+  // suite's route enumeration) see every GeoServer path, not just "/rest/*".
+  face.all("/rest/*", Object.assign(dispatch, { innerRoutes: innerRoutes("/rest", routes) }));
   face.all("/rest", (c) => c.redirect("/geoserver/rest/about/version.html"));
   face.onError(gsOnError);
   return face;
+}
+
+/** The route table as {method, path} pairs with `{x}` parameters, for router-walking tools. */
+function innerRoutes(prefix: string, routes: GsRoute[]): { method: string; path: string }[] {
+  return routes.flatMap((r) =>
+    Object.keys(r.methods).map((method) => ({ method, path: prefix + r.path })),
+  );
 }
 
 function isNotFound(err: unknown): boolean {
