@@ -171,6 +171,27 @@ describe("GetFeature", () => {
   });
 });
 
+describe("the same layers at GeoServer's and the catalog's endpoints", () => {
+  test("/geoserver/wfs serves ws:name (the group is the workspace) and hides the private layer", async () => {
+    const cap = await f.s.fetch("/geoserver/wfs?SERVICE=WFS&REQUEST=GetCapabilities&VERSION=2.0.0");
+    // The workspace is called "wfs", which the WFS documents bind themselves: it gets a suffix.
+    const names = texts(await cap.text(), "Name").filter((n) => n.startsWith("wfs_ns:"));
+    expect(names.sort()).toEqual(["wfs_ns:parcels", "wfs_ns:places"]);
+    const r = await f.s.fetch(
+      "/geoserver/wfs/wfs?SERVICE=WFS&REQUEST=GetFeature&VERSION=1.1.0&TYPENAME=places&SRSNAME=EPSG:4326",
+    );
+    const t = await r.text();
+    expect(texts(t, "name")).toEqual(POINTS.map((p) => p.name));
+    expect(texts(t, "pos")[0]).toBe("10 50");
+  });
+  test("/ows (whole catalog) names layers layer_<id>", async () => {
+    const r = await f.s.fetch(
+      `/ows?SERVICE=WFS&REQUEST=GetFeature&VERSION=2.0.0&TYPENAMES=gisd:layer_${f.points}&RESULTTYPE=hits`,
+    );
+    expect(xml(await r.text()).attrs.numberMatched).toBe("4");
+  });
+});
+
 describe("WFS 2.0 stored queries", () => {
   const BY_ID = "urn:ogc:def:query:OGC-WFS::GetFeatureById";
   test("listed and described", async () => {

@@ -25,14 +25,29 @@ export interface WfsLayerSource {
   }[];
 }
 
+/** Prefixes the WFS documents declare themselves. */
+const RESERVED = new Set(["wfs", "gml", "ows", "ogc", "fes", "xlink", "xsd", "xsi", "xs", "xml"]);
+
+/**
+ * The prefix of type names: a set without one (GeoServer's global default) gets "gisd"; a
+ * workspace named like a WFS namespace ("wfs", "gml") or not an XML name gets a suffix, since
+ * one document cannot bind a prefix twice (clients take the names from the capabilities).
+ */
+function typePrefix(p: string): string {
+  if (!p) return "gisd";
+  const clean = /^[A-Za-z_][\w.-]*$/.test(p) ? p : `ns_${p.replace(/[^\w.-]/g, "_")}`;
+  return RESERVED.has(clean.toLowerCase()) || clean.toLowerCase().startsWith("xml")
+    ? `${clean}_ns`
+    : clean;
+}
+
 /** `url`: the absolute endpoint URL without a query, advertised in the capabilities. */
 export function wfsServiceOf(set: WfsLayerSource, url: string): WfsService {
   const layers: WfsLayer[] = set.layers
     .filter((l) => l.kind === "vector")
     .map((l) => {
       const ns = l.namespace ?? set.namespace;
-      // A type name needs a prefix; a set without one (GeoServer's global default) gets "gisd".
-      const prefix = ns.prefix || "gisd";
+      const prefix = typePrefix(ns.prefix);
       const local = l.name.includes(":") ? l.name.slice(l.name.indexOf(":") + 1) : l.name;
       return {
         prefix,
