@@ -7,6 +7,7 @@ import { Access } from "./access.ts";
 import { type Actor, SYSTEM } from "./acl.ts";
 import { type ClassDeps, ClassRegistry, type ResourceClass } from "./classes/registry.ts";
 import { resourceGroup } from "./classes/resource-group.ts";
+import { ChangeFeed } from "./cluster-changes.ts";
 import { type Composite, serializeComposite } from "./composite.ts";
 import { type Database, openDatabase } from "./db.ts";
 import { FileStore } from "./files.ts";
@@ -34,6 +35,8 @@ export class Catalog {
   readonly uploads: Uploads;
   readonly access: Access;
   readonly deps: ClassDeps;
+  /** Changes made by other nodes (or processes) on the same catalog, replayed to onChange. */
+  changes: ChangeFeed | undefined;
 
   private constructor(
     readonly database: Database,
@@ -69,6 +72,9 @@ export class Catalog {
       await catalog.ensureRoot();
       return generated;
     });
+    catalog.changes = await new ChangeFeed(database.client, (id) =>
+      catalog.resources.emit(id, "data"),
+    ).start();
     return { catalog, generatedPassword };
   }
 
@@ -144,6 +150,7 @@ export class Catalog {
   }
 
   close(): void {
+    this.changes?.stop();
     this.database.close();
   }
 }

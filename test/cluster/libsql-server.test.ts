@@ -41,6 +41,32 @@ async function tileNames(srv: TestServer, id: number): Promise<string[]> {
   return out.sort();
 }
 
+async function createLayer(srv: TestServer, name: string): Promise<number> {
+  const r = await srv.json("/api/resource/", {
+    method: "POST",
+    auth: srv.admin,
+    body: {
+      resource: { cls: "vector_layer", parent: { id: 0 }, display_name: name },
+      vector_layer: {
+        srs: { id: 3857 },
+        geometry_type: "POINT",
+        fields: [{ keyname: "name", datatype: "STRING" }],
+      },
+    },
+  });
+  expect(r.status).toBe(201);
+  return r.body.id;
+}
+
+async function addPoint(srv: TestServer, id: number, name: string, f = 0.5): Promise<void> {
+  const r = await srv.json(`/api/resource/${id}/feature/`, {
+    method: "PATCH",
+    auth: srv.admin,
+    body: [{ geom: at(f, f), fields: { name } }],
+  });
+  expect(r.status).toBe(200);
+}
+
 maybe("two gisd nodes on one libSQL server", () => {
   beforeAll(async () => {
     if (!("path" in binary)) return;
@@ -78,26 +104,8 @@ maybe("two gisd nodes on one libSQL server", () => {
 
   let layer: number;
   test("a layer made on A is listed, read and tiled on B", async () => {
-    const r = await a.json("/api/resource/", {
-      method: "POST",
-      auth: a.admin,
-      body: {
-        resource: { cls: "vector_layer", parent: { id: 0 }, display_name: "shared" },
-        vector_layer: {
-          srs: { id: 3857 },
-          geometry_type: "POINT",
-          fields: [{ keyname: "name", datatype: "STRING" }],
-        },
-      },
-    });
-    expect(r.status).toBe(201);
-    layer = r.body.id;
-    const add = await a.json(`/api/resource/${layer}/feature/`, {
-      method: "PATCH",
-      auth: a.admin,
-      body: [{ geom: at(0.5, 0.5), fields: { name: "from-a" } }],
-    });
-    expect(add.status).toBe(200);
+    layer = await createLayer(a, "shared");
+    await addPoint(a, layer, "from-a");
 
     const list = await b.json("/api/resource/?parent=0", { auth: b.admin });
     expect(list.body.map((x: any) => x.resource.display_name)).toContain("shared");
@@ -108,13 +116,30 @@ maybe("two gisd nodes on one libSQL server", () => {
 
   test("an edit on B is in A's next tile", async () => {
     expect(await tileNames(a, layer)).toEqual(["from-a"]); // A's cache now holds the tile
-    const add = await b.json(`/api/resource/${layer}/feature/`, {
-      method: "PATCH",
-      auth: b.admin,
-      body: [{ geom: at(0.25, 0.25), fields: { name: "from-b" } }],
-    });
-    expect(add.status).toBe(200);
+    await addPoint(b, layer, "from-b", 0.25);
     expect(await tileNames(a, layer)).toEqual(["from-a", "from-b"]);
+  });
+
+  test("a deleted layer whose id comes back new is never served from B's tile cache", async () => {
+    // SQLite reuses the highest rowid: delete the newest layer on A, make another on A, and it
+    // gets the same id and, after the same edits, the same version, so only the change feed
+    // (not the version key) tells B that its cached tiles are of another layer.
+    const make = async (name: string) => {
+      const id = await createLayer(a, `reuse ${name}`);
+      await addPoint(a, id, name);
+      return id;
+    };
+    const first = await make("old");
+    expect(await tileNames(b, first)).toEqual(["old"]);
+    const v1 = (await b.json(`/api/resource/${first}`, { auth: b.admin })).body.resource;
+    expect(
+      (await a.fetch(`/api/resource/${first}`, { method: "DELETE", auth: a.admin })).status,
+    ).toBe(200);
+    const second = await make("new");
+    const v2 = (await b.json(`/api/resource/${second}`, { auth: b.admin })).body.resource;
+    expect([second, v2.version]).toEqual([first, v1.version]); // the case this test is about
+    await b.server.ctx.catalog.changes!.poll();
+    expect(await tileNames(b, second)).toEqual(["new"]);
   });
 
   test("a session cookie from A authenticates on B, and logout on B ends it on A", async () => {

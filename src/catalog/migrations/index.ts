@@ -12,6 +12,7 @@ import geonode from "./0500_geonode.sql" with { type: "text" };
 import webmap from "./0700_webmap.sql" with { type: "text" };
 import webmapAnnotation from "./0701_webmap_annotation.sql" with { type: "text" };
 import postgis from "./0800_postgis.sql" with { type: "text" };
+import changeFeed from "./0820_change_feed.sql" with { type: "text" };
 import audit from "./0900_audit.sql" with { type: "text" };
 
 export interface Migration {
@@ -31,5 +32,6 @@ export const migrations: Migration[] = [
   { id: "0700_webmap", sql: webmap },
   { id: "0701_webmap_annotation", sql: webmapAnnotation },
   { id: "0800_postgis", sql: postgis },
+  { id: "0820_change_feed", sql: changeFeed },
   { id: "0900_audit", sql: audit },
 ];

@@ -23,8 +23,10 @@ const MAX_LAYERS = 32;
 /** The face's tile service: one per server, on-disk cache under the data folder. */
 export function mvtService(app: AppContext): TileService {
   const tiles = new TileService({ diskDir: `${app.config.dataDir}/cache/mvt` });
+  // forgetAll, not only the prepared source: the change may be a delete seen from another node
+  // (the change feed), after which the same id may name a new layer at the same version.
   app.catalog.resources.onChange((ev) => {
-    if (ev.kind !== "create") tiles.forget(ev.id);
+    if (ev.kind !== "create") tiles.forgetAll(ev.id);
   });
   return tiles;
 }

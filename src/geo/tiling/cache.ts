@@ -62,6 +62,15 @@ export class MemoryCache {
     this.#bytes = 0;
   }
 
+  /** Drops every entry whose key the predicate accepts. */
+  dropWhere(drop: (key: string) => boolean): void {
+    for (const [k, v] of this.#map) {
+      if (!drop(k)) continue;
+      this.#map.delete(k);
+      this.#bytes -= (v?.length ?? 0) + k.length + 64;
+    }
+  }
+
   /** Drops every entry whose key starts with the prefix (e.g. a deleted layer). */
   dropPrefix(prefix: string): void {
     for (const [k, v] of this.#map) {

@@ -181,6 +181,18 @@ export class TileService {
   forget(id: number): void {
     for (const k of this.#prepared.keys()) if (k.startsWith(`${id}v`)) this.#prepared.delete(k);
   }
+
+  /**
+   * Drops everything held for a layer, tiles included: a deleted layer's id can come back for a
+   * new layer (SQLite reuses the highest rowid) at the same version, which version keys alone
+   * cannot tell apart. Keys start with "<id>v<version>,<id>v<version>/…".
+   */
+  forgetAll(id: number): void {
+    this.forget(id);
+    const mine = new RegExp(`^([^/]*,)?${id}v\\d+[,/]`);
+    this.memory.dropWhere((k) => mine.test(k));
+    this.disk?.prune(id, -1);
+  }
 }
 
 function paramsKey(o: TileOptions): string {
