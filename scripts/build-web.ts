@@ -8,7 +8,7 @@
  * request; the plain file is not kept (the server gunzips for the rare client without gzip).
  * Run by `make install` and by scripts/build.ts; the output is git-ignored.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
@@ -25,21 +25,26 @@ export const WEB_ASSETS = [
   "maplibre-gl.css",
 ] as const;
 
+/**
+ * Each file is written beside its place and renamed over it: a server or test starting while a
+ * build runs reads either the old or the new file, never a missing or half-written one.
+ */
+function writeAtomic(name: string, bytes: Uint8Array | string): void {
+  const tmp = join(out, `.${name}.${process.pid}.tmp`);
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, join(out, name));
+}
+
 function writeCompressed(name: string, bytes: Uint8Array): void {
-  writeFileSync(join(out, `${name}.gz`), gzipSync(bytes, { level: 9 }));
-  writeFileSync(
-    join(out, `${name}.br`),
-    brotliCompressSync(bytes, {
-      params: {
-        [constants.BROTLI_PARAM_QUALITY]: 11,
-        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-      },
-    }),
-  );
+  writeAtomic(`${name}.gz`, gzipSync(bytes, { level: 9 }));
+  const params = {
+    [constants.BROTLI_PARAM_QUALITY]: 11,
+    [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+  };
+  writeAtomic(`${name}.br`, brotliCompressSync(bytes, { params }));
 }
 
 export async function buildWeb(): Promise<void> {
-  rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const result = await Bun.build({
     entrypoints: [join(web, "app.ts"), join(web, "display.ts")],
@@ -62,7 +67,7 @@ export async function buildWeb(): Promise<void> {
   writeCompressed("maplibre-gl.css", readFileSync(join(maplibre, "maplibre-gl.css")));
   writeCompressed("app.css", readFileSync(join(web, "app.css")));
   // make's stamp: the Makefile rebuilds when a file under src/web is newer than this.
-  writeFileSync(join(out, ".built"), new Date().toISOString());
+  writeAtomic(".built", new Date().toISOString());
 }
 
 if (import.meta.main) {

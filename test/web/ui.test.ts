@@ -126,8 +126,8 @@ describe.skipIf(!hasChromium())("browser UI", () => {
 
   test("display: the layer is drawn in its style colour, a click shows attributes, JS < 1 MB", async () => {
     const { page, problems, jsBytes } = await signedIn();
-    const shot = await checkDisplay(page, s.url, f);
-    if (UPDATE_SCREENSHOTS) await Bun.write("docs/ui-display.png", shot);
+    await checkDisplay(page, s.url, f);
+    if (UPDATE_SCREENSHOTS) await page.screenshot({ path: "docs/ui-display.png" });
     const total = [...jsBytes.values()].reduce((a, b) => a + b, 0);
     expect(jsBytes.size).toBeGreaterThanOrEqual(2);
     expect(total).toBeLessThan(1_000_000);

@@ -85,9 +85,9 @@ async function render(
     actions(r, perms, redraw, status),
     status,
   ];
+  if (res.children || children.length > 0) sections.push(childrenSection(children));
   if (res.cls === "resource_group" && can("resource", "manage_children"))
     sections.push(uploadSection(id, redraw, status));
-  if (res.children || children.length > 0) sections.push(childrenSection(children));
   sections.push(propertiesSection(r));
   if (r.resmeta) sections.push(metadataSection(r, can("resource", "update"), redraw, status));
   if (can("resource", "change_permissions"))
