@@ -37,7 +37,17 @@ export class NotAuthenticated extends CatalogError {
   }
 }
 
+/**
+ * The same, on viewsets whose first authentication class is Basic (datasets, documents, maps):
+ * DRF answers 401 with a challenge there (B.1.4).
+ */
+export class NotAuthenticatedBasic extends NotAuthenticated {}
+
 export function geonodeOnError(err: Error, c: Context): Response {
+  if (err instanceof NotAuthenticatedBasic)
+    return gnError(c, 401, "not_authenticated", err.message, {
+      "WWW-Authenticate": 'Basic realm="api"',
+    });
   if (err instanceof NotAuthenticated) return gnError(c, 403, "not_authenticated", err.message);
   if (err instanceof GnForbidden) return gnError(c, 403, "permission_denied", err.message);
   if (err instanceof CatalogError) {

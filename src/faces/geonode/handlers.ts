@@ -9,7 +9,7 @@ import { GeonodeCatalog, KINDS, type Kind } from "../../catalog/geonode/index.ts
 import type { Doc, ListSpec } from "../../catalog/geonode/query.ts";
 import { GeonodeWrites } from "../../catalog/geonode/writes.ts";
 import type { AppContext } from "../../http/context.ts";
-import { NotAuthenticated } from "./errors.ts";
+import { NotAuthenticated, NotAuthenticatedBasic } from "./errors.ts";
 import { baseUrl, type C, jsonBody, matching, paginate, pathId, single } from "./list.ts";
 
 const RESOURCE_FIELDS = [
@@ -127,6 +127,12 @@ export function geonodeHandlers(app: AppContext) {
   };
   const actor = (c: C) => c.get("actor");
 
+  /** Writes need a user: 403 on /resources (Session first), 401 + challenge elsewhere. */
+  const writer = (c: C, e: (typeof ENDPOINT)[keyof typeof ENDPOINT]) => {
+    if (actor(c).id !== SYSTEM.guest) return;
+    throw e.plural === "resources" ? new NotAuthenticated() : new NotAuthenticatedBasic();
+  };
+
   /** List, item, PATCH item and bulk PATCH of one resource endpoint. */
   const resourceEndpoint = (e: (typeof ENDPOINT)[keyof typeof ENDPOINT]) => ({
     async list(c: C) {
@@ -149,6 +155,7 @@ export function geonodeHandlers(app: AppContext) {
       return single(c, e.single, d);
     },
     async patchItem(c: C) {
+      writer(c, e);
       const id = pathId(c);
       if (id === null) throw new GnNotFound();
       const body = await jsonBody(c);
@@ -157,6 +164,7 @@ export function geonodeHandlers(app: AppContext) {
     },
     /** `PATCH /x/` with a list of records by id, or `?patch-all=true|query` over a filter. */
     async patchList(c: C) {
+      writer(c, e);
       const body = await jsonBody(c);
       const patchAll = c.req.query("patch-all");
       if (patchAll !== undefined) {

@@ -104,13 +104,28 @@ describe("PATCH of one dataset", () => {
     expect(r.body.resource.category.identifier).toBe("boundaries");
   });
 
-  test("permissions: guest 401/403-free path is 404 for hidden, 403 for read-only", async () => {
-    const hidden = await s.json(`/api/v2/datasets/${secret}`, {
+  test("guest 401 (datasets) / 403 (resources), 404 when missing, 403 when read-only", async () => {
+    // B.1.4: no credentials is 401 + challenge on datasets, 403 on resources.
+    const guest = await s.json(`/api/v2/datasets/${secret}`, {
       method: "PATCH",
       body: { title: "x" },
     });
-    expect(hidden.status).toBe(404);
-    expect(hidden.body.code).toBe("not_found");
+    expect(guest.status).toBe(401);
+    expect(guest.res.headers.get("www-authenticate")).toBe('Basic realm="api"');
+    expect(guest.body.code).toBe("not_authenticated");
+    const guestRes = await s.json(`/api/v2/resources/${secret}`, {
+      method: "PATCH",
+      body: { title: "x" },
+    });
+    expect(guestRes.status).toBe(403);
+    expect(guestRes.body.code).toBe("not_authenticated");
+    const missing = await s.json("/api/v2/datasets/99999", {
+      method: "PATCH",
+      auth: BOB,
+      body: { title: "x" },
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe("not_found");
     const ro = await s.json(`/api/v2/datasets/${b}`, {
       method: "PATCH",
       auth: BOB,
