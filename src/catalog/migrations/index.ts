@@ -13,6 +13,7 @@ import webmap from "./0700_webmap.sql" with { type: "text" };
 import webmapAnnotation from "./0701_webmap_annotation.sql" with { type: "text" };
 import postgis from "./0800_postgis.sql" with { type: "text" };
 import changeFeed from "./0820_change_feed.sql" with { type: "text" };
+import jobClaims from "./0821_job_claims.sql" with { type: "text" };
 import audit from "./0900_audit.sql" with { type: "text" };
 
 export interface Migration {
@@ -33,5 +34,6 @@ export const migrations: Migration[] = [
   { id: "0701_webmap_annotation", sql: webmapAnnotation },
   { id: "0800_postgis", sql: postgis },
   { id: "0820_change_feed", sql: changeFeed },
+  { id: "0821_job_claims", sql: jobClaims },
   { id: "0900_audit", sql: audit },
 ];
