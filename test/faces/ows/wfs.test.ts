@@ -1,5 +1,6 @@
 /** @module WFS over HTTP against a real server: capabilities, schemas, GetFeature in every version and format, filters, paging, SRS axis order, hits, ACL, hostile input. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { descendants, parseXmlSafe, type XmlElement } from "../../../src/geo/xml.ts";
 import { POINTS, type WfsFixture, wfsFixture } from "./wfs-fixture.ts";
 
@@ -273,4 +274,76 @@ describe("ACL and hostile input: reports with a 4xx, never a 5xx", () => {
     expect(r.status).toBe(400);
     expect(r.text).toContain("<ServiceExceptionReport");
   });
+});
+
+describe("fuzzing the KVP (fast-check): any parameter values give a report or data, never a 5xx", () => {
+  const value = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom(
+      "places",
+      "ngw:places",
+      "secret",
+      "1.1.0",
+      "2.0.0",
+      "1.0.0",
+      "hits",
+      "*",
+      "-1",
+      "1e309",
+      "NaN",
+    ),
+    fc.constantFrom(
+      "EPSG:4326",
+      "urn:ogc:def:crs:EPSG::3857",
+      "0,0,1,1",
+      "1,2,3,4,EPSG:0",
+      "name D,pop",
+      "places.1",
+    ),
+    fc.constantFrom(
+      "<Filter><PropertyIsNull><ValueReference>pop</ValueReference></PropertyIsNull></Filter>",
+      "<Filter><Not/></Filter>",
+      "<a>",
+    ),
+  );
+  const keys = fc.constantFrom(
+    "VERSION",
+    "REQUEST",
+    "TYPENAMES",
+    "TYPENAME",
+    "COUNT",
+    "STARTINDEX",
+    "SRSNAME",
+    "BBOX",
+    "FILTER",
+    "RESOURCEID",
+    "FEATUREID",
+    "SORTBY",
+    "PROPERTYNAME",
+    "OUTPUTFORMAT",
+    "RESULTTYPE",
+    "STOREDQUERY_ID",
+    "ID",
+  );
+  test("GetFeature and friends", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(keys, value, { maxKeys: 6 }),
+        fc.constantFrom("GetFeature", "DescribeFeatureType", "GetCapabilities"),
+        async (params, request) => {
+          const q = new URLSearchParams({
+            SERVICE: "WFS",
+            REQUEST: request,
+            TYPENAMES: "places",
+            ...params,
+          });
+          const res = await fetch(`${f.wfs}?${q}`);
+          const text = await res.text();
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) expect(text).toMatch(/ExceptionReport/);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 120_000);
 });
