@@ -41,8 +41,29 @@ export async function readableData(
   return factsOf(catalog, data);
 }
 
+/**
+ * Facts per catalog, keyed by layer id and version (edits through gisd bump the version) and
+ * kept a minute at most (data changed outside gisd, as in a PostGIS table): every GetMap builds
+ * its layer set, and an extent can cost a table scan.
+ */
+const cache = new WeakMap<object, Map<string, { at: number; facts: LayerFacts | null }>>();
+const CACHE_MS = 60_000;
+const CACHE_MAX = 2000;
+
 /** Kind, SRS and WGS 84 box of a data layer (no ACL: callers have checked). */
 export async function factsOf(catalog: Catalog, data: ResourceRow): Promise<LayerFacts | null> {
+  let m = cache.get(catalog);
+  if (!m) cache.set(catalog, (m = new Map()));
+  const key = `${data.id}.${data.version}`;
+  const hit = m.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.facts && { ...hit.facts, data };
+  const facts = await readFacts(catalog, data);
+  if (m.size >= CACHE_MAX) m.clear();
+  m.set(key, { at: Date.now(), facts });
+  return facts;
+}
+
+async function readFacts(catalog: Catalog, data: ResourceRow): Promise<LayerFacts | null> {
   const deps = catalog.deps;
   const cls = deps.classes.get(data.cls);
   if (!cls) return null;

@@ -97,6 +97,25 @@ describe("wmsserver_service and wfsserver_service", () => {
   });
 });
 
+describe("extents follow edits", () => {
+  test("a feature added through the NGW API widens the advertised box", async () => {
+    const caps = async () =>
+      (
+        await f.s.fetch(
+          `/api/resource/${f.service}/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1`,
+        )
+      ).text();
+    expect(await caps()).toContain('<LatLonBoundingBox minx="10" miny="40" maxx="20" maxy="50"/>');
+    const add = await f.s.json(`/api/resource/${f.zones}/feature/?srs=4326`, {
+      method: "POST",
+      auth: f.s.admin,
+      body: { geom: "POLYGON ((30 40, 31 40, 31 41, 30 41, 30 40))", fields: { name: "Far" } },
+    });
+    expect(add.status).toBe(200);
+    expect(await caps()).toContain('<LatLonBoundingBox minx="10" miny="40" maxx="31" maxy="50"/>');
+  });
+});
+
 describe("other endpoints", () => {
   test("/ows serves the whole catalog to the administrator", async () => {
     const r = await f.s.fetch("/ows?SERVICE=WMS&REQUEST=GetCapabilities", { auth: f.s.admin });
