@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { withClusterLock } from "./cluster-lock.ts";
+import { networkFsOf } from "./cluster-storage.ts";
 import { type Migration, migrations } from "./migrations/index.ts";
 
 export type Db = LibSQLDatabase<Record<string, never>>;
@@ -43,7 +44,16 @@ export async function openDatabase(url: string, authToken?: string): Promise<Dat
     );
   if (embedded) {
     const path = url.slice("file:".length).split("?")[0]!;
-    if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path && path !== ":memory:") {
+      mkdirSync(dirname(path), { recursive: true });
+      const fs = networkFsOf(dirname(path));
+      if (fs)
+        console.warn(
+          `gisd: the catalog ${path} is on ${fs}. An SQLite file must not be shared by several ` +
+            "machines (WAL locking is local); for more than one node set GISD_DATABASE_URL to a " +
+            "libSQL server and keep only the files in the shared folder (docs/cluster.md).",
+        );
+    }
   }
   // timeout (seconds) becomes SQLite's busy_timeout on every pooled connection, so concurrent
   // writers wait for each other instead of failing with SQLITE_BUSY.
