@@ -105,6 +105,15 @@ describe("ProjectRegistry", () => {
     rmSync(outside, { recursive: true, force: true });
   });
 
+  test("the cache keeps at most `capacity` projects, least recently used out first", async () => {
+    const small = new ProjectRegistry(dir, 2);
+    await small.get("world");
+    await small.get("zipped");
+    await small.get("world"); // now the most recently used
+    await small.get("hostile");
+    expect(small.loaded().map((p) => p.key)).toEqual(["world", "hostile"]);
+  });
+
   test("unknown projects are 404 'not in cache'", async () => {
     await expect(reg.get("nope")).rejects.toMatchObject({
       status: 404,
