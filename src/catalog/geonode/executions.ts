@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Client } from "@libsql/client";
+import { retryBusy } from "./busy.ts";
 
 export type ExecStatus = "ready" | "running" | "finished" | "failed";
 
@@ -27,8 +28,8 @@ export interface ExecutionRow {
   log: string | null;
 }
 
-/** How many actions run at once; the rest wait in order (2 CPU cores are the design target). */
-const CONCURRENCY = 2;
+/** How many actions run at once; the rest wait in order (one writer at a time: see busy.ts). */
+const CONCURRENCY = 1;
 
 const now = () => new Date().toISOString();
 
@@ -44,14 +45,14 @@ export class Executions {
 
   /** Once per process: tickets left ready/running by a previous process can never finish. */
   recover(): Promise<void> {
-    this.#recovered ??= this.db
-      .execute({
+    this.#recovered ??= retryBusy(() =>
+      this.db.execute({
         sql: `UPDATE gn_execution SET status = 'failed', finished = ?, last_updated = ?,
                 log = 'The server stopped before this operation finished.'
               WHERE status IN ('ready', 'running')`,
         args: [now(), now()],
-      })
-      .then(() => undefined);
+      }),
+    ).then(() => undefined);
     return this.#recovered;
   }
 
@@ -73,26 +74,28 @@ export class Executions {
     await this.recover();
     const id = randomUUID();
     const t = now();
-    await this.db.execute({
-      sql: `INSERT INTO gn_execution (exec_id, user_id, status, func_name, action, name, created,
+    await retryBusy(() =>
+      this.db.execute({
+        sql: `INSERT INTO gn_execution (exec_id, user_id, status, func_name, action, name, created,
               last_updated, input_params, output_params, resource_id)
             VALUES (?, ?, 'ready', ?, ?, ?, ?, ?, ?, '{}', ?)`,
-      args: [
-        id,
-        o.userId,
-        o.funcName,
-        o.action ?? o.funcName,
-        o.name ?? o.funcName,
-        t,
-        t,
-        JSON.stringify(o.input),
-        o.resourceId ?? null,
-      ],
-    });
+        args: [
+          id,
+          o.userId,
+          o.funcName,
+          o.action ?? o.funcName,
+          o.name ?? o.funcName,
+          t,
+          t,
+          JSON.stringify(o.input),
+          o.resourceId ?? null,
+        ],
+      }),
+    );
     this.#enqueue(async () => {
       await this.#set(id, { status: "running" });
       try {
-        const output = await work();
+        const output = await retryBusy(work);
         await this.#set(id, {
           status: "finished",
           finished: now(),
@@ -144,11 +147,13 @@ export class Executions {
 
   async #set(id: string, cols: Record<string, string | null>): Promise<void> {
     const keys = Object.keys(cols);
-    await this.db.execute({
-      sql: `UPDATE gn_execution SET ${keys.map((k) => `${k} = ?`).join(", ")}, last_updated = ?
-            WHERE exec_id = ?`,
-      args: [...keys.map((k) => cols[k] ?? null), now(), id],
-    });
+    await retryBusy(() =>
+      this.db.execute({
+        sql: `UPDATE gn_execution SET ${keys.map((k) => `${k} = ?`).join(", ")}, last_updated = ?
+              WHERE exec_id = ?`,
+        args: [...keys.map((k) => cols[k] ?? null), now(), id],
+      }),
+    );
   }
 
   async get(id: string): Promise<ExecutionRow | undefined> {

@@ -5,6 +5,7 @@
  */
 import type { Catalog } from "../index.ts";
 import { renderThumbnail } from "../render/index.ts";
+import { retryBusy } from "./busy.ts";
 import { GnInvalid } from "./errors.ts";
 import { DATASET_CLASSES } from "./index.ts";
 
@@ -105,18 +106,20 @@ export class ManagementJobs {
       throw new GnInvalid("args", "--help is not allowed; GET the command for its help.");
     if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs))
       throw new GnInvalid("kwargs", "kwargs must be a dict.");
-    const res = await this.catalog.database.client.execute({
-      sql: `INSERT INTO gn_mgmt_job (command, app_name, user_id, status, created_at, args, kwargs)
+    const res = await retryBusy(() =>
+      this.catalog.database.client.execute({
+        sql: `INSERT INTO gn_mgmt_job (command, app_name, user_id, status, created_at, args, kwargs)
             VALUES (?, ?, ?, 'CREATED', ?, ?, ?) RETURNING id`,
-      args: [
-        command,
-        cmd.app,
-        userId,
-        now(),
-        JSON.stringify(args.map(String)),
-        JSON.stringify(kwargs),
-      ],
-    });
+        args: [
+          command,
+          cmd.app,
+          userId,
+          now(),
+          JSON.stringify(args.map(String)),
+          JSON.stringify(kwargs),
+        ],
+      }),
+    );
     const id = Number(res.rows[0]!.id);
     if (b.autostart !== false) await this.start(id);
     return (await this.get(id))!;
@@ -155,10 +158,12 @@ export class ManagementJobs {
 
   async #set(id: number, cols: Record<string, string>): Promise<void> {
     const keys = Object.keys(cols);
-    await this.catalog.database.client.execute({
-      sql: `UPDATE gn_mgmt_job SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`,
-      args: [...keys.map((k) => cols[k]!), id],
-    });
+    await retryBusy(() =>
+      this.catalog.database.client.execute({
+        sql: `UPDATE gn_mgmt_job SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`,
+        args: [...keys.map((k) => cols[k]!), id],
+      }),
+    );
   }
 
   async get(id: number): Promise<JobRow | undefined> {

@@ -3,6 +3,7 @@
  * Callers check that the actor can read (or, for extra metadata writes, update) the resource.
  */
 import type { Executor } from "../tx.ts";
+import { retryBusy } from "./busy.ts";
 import { GnInvalid } from "./errors.ts";
 
 export async function addFavorite(db: Executor, userId: number, id: number): Promise<boolean> {
@@ -119,11 +120,14 @@ export async function writeExtraAtomically(
 /** The functions above bound to one catalog database, for the face (which holds no client). */
 export class GeonodeSocial {
   constructor(private readonly client: import("@libsql/client").Client) {}
-  addFavorite = (userId: number, id: number) => addFavorite(this.client, userId, id);
-  removeFavorite = (userId: number, id: number) => removeFavorite(this.client, userId, id);
+  addFavorite = (userId: number, id: number) =>
+    retryBusy(() => addFavorite(this.client, userId, id));
+  removeFavorite = (userId: number, id: number) =>
+    retryBusy(() => removeFavorite(this.client, userId, id));
   ratingOf = (userId: number, id: number) => ratingOf(this.client, userId, id);
-  rate = (userId: number, id: number, v: unknown) => rate(this.client, userId, id, v);
+  rate = (userId: number, id: number, v: unknown) =>
+    retryBusy(() => rate(this.client, userId, id, v));
   listExtra = (id: number) => listExtra(this.client, id);
   writeExtra = (id: number, method: "POST" | "PUT" | "DELETE", body: unknown) =>
-    writeExtraAtomically(this.client, id, method, body);
+    retryBusy(() => writeExtraAtomically(this.client, id, method, body));
 }

@@ -11,6 +11,7 @@ import { sanitizeHtml } from "../html.ts";
 import type { Catalog } from "../index.ts";
 import type { ResourceRow } from "../resource-row.ts";
 import { type Tx, withTx } from "../tx.ts";
+import { retryBusy } from "./busy.ts";
 import { GnForbidden, GnInvalid, GnNotFound } from "./errors.ts";
 import { type Kind, kindOf } from "./index.ts";
 import { BOOL_FIELDS, TEXT_FIELDS, writeMetaItems } from "./metadata.ts";
@@ -71,9 +72,11 @@ export class GeonodeWrites {
         throw new GnForbidden();
       checked.push({ row, patch });
     }
-    await withTx(db, async (tx) => {
-      for (const { row, patch } of checked) await this.apply(tx, row, patch);
-    });
+    await retryBusy(() =>
+      withTx(db, async (tx) => {
+        for (const { row, patch } of checked) await this.apply(tx, row, patch);
+      }),
+    );
     for (const { row } of checked) this.catalog.resources.emit(row.id, "update");
     return checked.map((c) => c.row.id);
   }

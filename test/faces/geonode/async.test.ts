@@ -374,3 +374,19 @@ test("include[]=executions lists a resource's tickets (MapStore's smoke step 3/6
   const plain = await s.json(`/api/v2/resources/${layer}`, { auth: s.admin });
   expect(plain.body.resource.executions).toBeUndefined();
 });
+
+test("concurrent tickets while other writes run: every one is answered and finishes", async () => {
+  const target = await pointLayer(s, ws, "Busy");
+  const rs = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      s.fetch(`/api/v2/resources/${target}/${i % 2 ? "copy" : "update"}`, {
+        method: "PUT",
+        auth: s.admin,
+        body: i % 2 ? `defaults={"title":"Busy ${i}"}` : `vals={"abstract":"pass ${i}"}`,
+      }),
+    ),
+  );
+  expect(rs.map((r) => r.status)).toEqual(Array(10).fill(200));
+  for (const r of rs)
+    expect((await waitFor(s, (await r.json()).execution_id)).status).toBe("finished");
+});
