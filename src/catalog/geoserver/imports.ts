@@ -11,7 +11,8 @@ import { unzipSync } from "fflate";
 import type { Actor } from "../acl.ts";
 import { isPostgisStore, postgisLayerBody, storeTables } from "../classes/postgis/geoserver.ts";
 import type { Catalog } from "../index.ts";
-import { GsBadRequest, GsBase } from "./base.ts";
+import { appendFile } from "./append.ts";
+import { GsBadRequest, GsBase, GsConflict, GsForbidden } from "./base.ts";
 import type { Layers } from "./layers.ts";
 import type { LayerExt, Published, Store, Workspace } from "./model.ts";
 import type { Stores } from "./stores.ts";
@@ -32,7 +33,10 @@ const MAX_UNZIPPED = 4 * 1024 * 1024 * 1024;
 const MAX_RATIO = 1000;
 
 export interface UploadInput {
-  bytes: Uint8Array;
+  /** The body on disk: a streamed temporary file, or the server file of an external upload. */
+  file: Blob;
+  /** For external uploads: the server path (inside the import root) the file was read from. */
+  external?: string;
   format: string;
   zip: boolean;
   /** `filename` parameter: the name of the stored file (default {store}.{format}). */
@@ -116,31 +120,49 @@ export class Imports extends GsBase {
     return [fileName.replace(/\.[^.]+$/, "")];
   }
 
+  /** The named store, created (and recorded in `created` for undo) when missing. */
+  private async storeFor(
+    actor: Actor,
+    ws: Workspace,
+    kind: "dataStore" | "coverageStore",
+    input: { name: string; type: string; params?: Record<string, string> },
+    created: number[],
+  ): Promise<Store> {
+    const found = await this.stores.find(actor, ws, input.name, kind);
+    if (found) return found;
+    const store = await this.stores.create(actor, ws, kind, input);
+    created.push(store.id);
+    return store;
+  }
+
+  /** Removes what a failed upload created, newest first, so nothing is left behind. */
+  private async undo(actor: Actor, created: number[]): Promise<void> {
+    for (const id of created.reverse())
+      await this.catalog.resources.delete(actor, id).catch(() => {});
+  }
+
   async upload(actor: Actor, ws: Workspace, storeName: string, u: UploadInput) {
     const fmt = VECTOR_FORMATS[u.format];
     if (!fmt) throw new GsBadRequest(`Unsupported format: ${u.format}`);
     if (u.format === "shp" && !u.zip)
       throw new GsBadRequest("Shapefiles must be uploaded as a zip archive");
-    const zipNames = u.zip ? zipEntries(u.bytes) : null;
+    if (u.external && u.format === "fgb" && !u.zip)
+      return this.externalFgb(actor, ws, storeName, u.external, u.configure);
+    // The zip's entry list is read from the compressed bytes (never inflated) to refuse slips.
+    const zipNames = u.zip ? zipEntries(new Uint8Array(await u.file.arrayBuffer())) : null;
     const fileExt = u.zip ? "zip" : fmt.ext;
     const base = (u.filename ?? storeName).replace(/\.[A-Za-z0-9]{1,10}$/, "");
     const fileName = `${base}.${fileExt}`;
-    const up = await this.catalog.uploads.store(
-      new Blob([u.bytes as Uint8Array<ArrayBuffer>]),
-      fileName,
-      null,
-      actor.id,
-    );
+    const up = await this.catalog.uploads.store(u.file, fileName, null, actor.id);
     const createdIds: number[] = [];
     try {
-      let store = await this.stores.find(actor, ws, storeName, "dataStore");
-      if (!store) {
-        store = await this.stores.create(actor, ws, "dataStore", {
-          name: storeName,
-          type: fmt.type,
-        });
-        createdIds.push(store.id);
-      }
+      const store = await this.storeFor(
+        actor,
+        ws,
+        "dataStore",
+        { name: storeName, type: fmt.type },
+        createdIds,
+      );
       const { path } = await this.catalog.uploads.path(up.id);
       const names = await this.sourceNames(path, u.format, zipNames, fileName);
       if (u.configure === "none") {
@@ -159,8 +181,18 @@ export class Imports extends GsBase {
           encoding: u.charset,
         };
         const same = existing.find((p) => p.name === native);
+        if (same && u.update === "append") {
+          // GeoServer appends the file's features to the existing feature type.
+          await appendFile(this.catalog, actor, same.row.id, path, {
+            sourceLayer: source.source_layer,
+            encoding: u.charset,
+          });
+          continue;
+        }
         if (same) {
-          // append and overwrite both replace the data: gisd re-imports the layer whole.
+          if (same.row.cls !== "vector_layer")
+            throw new GsForbidden(`Layer ${same.name} is not stored by gisd: cannot overwrite it`);
+          // overwrite replaces the data: gisd re-imports the layer whole, in one transaction.
           await this.catalog.resources.update(actor, same.row.id, {
             vector_layer: { ...source, srs: undefined },
           });
@@ -180,9 +212,48 @@ export class Imports extends GsBase {
       await this.catalog.uploads.remove(up.id).catch(() => {});
       return { status: 201, store };
     } catch (err) {
-      for (const id of createdIds.reverse())
-        await this.catalog.resources.delete(actor, id).catch(() => {});
+      await this.undo(actor, createdIds);
       await this.catalog.uploads.remove(up.id).catch(() => {});
+      throw err;
+    }
+  }
+
+  /**
+   * `external.fgb`: the store points at the server file and its one layer is an fgb_layer over
+   * it, so nothing is copied and later changes to the file are served as they are.
+   */
+  private async externalFgb(
+    actor: Actor,
+    ws: Workspace,
+    storeName: string,
+    path: string,
+    configure: UploadInput["configure"],
+  ) {
+    const createdIds: number[] = [];
+    try {
+      const store = await this.storeFor(
+        actor,
+        ws,
+        "dataStore",
+        { name: storeName, type: "FlatGeobuf", params: { url: `file:${path}` } },
+        createdIds,
+      );
+      if (configure === "none") return { status: 201, store };
+      const native = basename(path).replace(/\.[^.]+$/, "");
+      const same = (await this.layers.inStore(actor, store)).find((p) => p.name === native);
+      const body = { resource: { cls: "fgb_layer" }, fgb_layer: { path } };
+      if (same?.row.cls === "fgb_layer") {
+        await this.catalog.resources.update(actor, same.row.id, { fgb_layer: { path } });
+      } else if (same) {
+        throw new GsConflict(`Layer ${native} already exists in store ${storeName}`);
+      } else {
+        const name = await this.layers.freeName(actor, ws, native);
+        const row = await this.layers.createPublished(actor, store, name, undefined, body, {});
+        createdIds.push(row.id);
+      }
+      return { status: 201, store };
+    } catch (err) {
+      await this.undo(actor, createdIds);
       throw err;
     }
   }
@@ -229,6 +300,13 @@ export class Imports extends GsBase {
     let uploadId = store.params.upload;
     let temp = false;
     const file = (store.params.url ?? store.params.database ?? "").replace(/^file:/, "");
+    if (!uploadId && /\.fgb$/i.test(file)) {
+      // FlatGeobuf is served in place: the layer reads the store's file, nothing is copied.
+      const { title, ...ext } = o.ext;
+      const body = { resource: { cls: "fgb_layer" }, fgb_layer: { path: file } };
+      const row = await this.layers.createPublished(actor, store, o.name, title, body, ext);
+      return this.layers.byId(actor, row.id);
+    }
     if (!uploadId && file) {
       const up = await this.catalog.uploads.store(Bun.file(file), basename(file), null, actor.id);
       uploadId = up.id;
@@ -263,26 +341,23 @@ export class Imports extends GsBase {
     actor: Actor,
     ws: Workspace,
     storeName: string,
-    u: { bytes: Uint8Array; filename?: string; coverageName?: string; configure: string },
+    u: { file: Blob; filename?: string; coverageName?: string; configure: string },
   ): Promise<Store> {
     const base = (u.filename ?? storeName).replace(/\.[A-Za-z0-9]{1,10}$/, "");
-    const up = await this.catalog.uploads.store(
-      new Blob([u.bytes as Uint8Array<ArrayBuffer>]),
-      `${base}.tif`,
-      "image/tiff",
-      actor.id,
-    );
+    const up = await this.catalog.uploads.store(u.file, `${base}.tif`, "image/tiff", actor.id);
     const createdIds: number[] = [];
     try {
-      let store = await this.stores.find(actor, ws, storeName, "coverageStore");
-      if (!store) {
-        store = await this.stores.create(actor, ws, "coverageStore", {
+      const store = await this.storeFor(
+        actor,
+        ws,
+        "coverageStore",
+        {
           name: storeName,
           type: "GeoTIFF",
           params: { url: `file:data/${ws.name}/${storeName}/${base}.tif` },
-        });
-        createdIds.push(store.id);
-      }
+        },
+        createdIds,
+      );
       if (u.configure === "none") return store;
       const native = u.coverageName ?? storeName;
       const same = (await this.layers.inStore(actor, store)).find((p) => p.name === native);
@@ -302,8 +377,7 @@ export class Imports extends GsBase {
       }
       return (await this.stores.get(actor, ws, storeName, "coverageStore")) ?? store;
     } catch (err) {
-      for (const id of createdIds.reverse())
-        await this.catalog.resources.delete(actor, id).catch(() => {});
+      await this.undo(actor, createdIds);
       throw err;
     } finally {
       await this.catalog.uploads.remove(up.id).catch(() => {});

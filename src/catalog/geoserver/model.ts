@@ -8,7 +8,7 @@ import type { ResourceRow } from "../resource-row.ts";
 
 export const NS = "geoserver";
 
-export const VECTOR_CLASSES = ["vector_layer", "postgis_layer"];
+export const VECTOR_CLASSES = ["vector_layer", "postgis_layer", "fgb_layer"];
 export const RASTER_CLASSES = ["raster_layer"];
 
 /** Names of the hidden helper groups (styles and layer groups live there, not in stores). */

@@ -58,7 +58,16 @@ export function storeInput(body: Record<string, unknown>, root: string, ws: Work
   };
 }
 
-const UNSUPPORTED = /postgis|oracle|sqlserver|mysql|h2|wfs|arcsde|db2/i;
+const UNSUPPORTED = /postgis|oracle|sqlserver|mysql|h2|wfs|wms|wmts|arcsde|db2/i;
+const CASCADE = /^(wfs|wms|wmts)$|web (feature|map) (service|server)/i;
+
+/** The 400 for a store that would cascade a remote OGC service. */
+export function cascadeRefused(kind: string): GsError {
+  return new GsError(
+    400,
+    `Unsupported store type: ${kind}; gisd does not cascade remote ${kind} services, it serves its own catalog only`,
+  );
+}
 
 /** Validates connection parameters; returns the store type derived from them. */
 export function checkParams(
@@ -69,7 +78,10 @@ export function checkParams(
   const dbtype = params.dbtype ?? "";
   if (dbtype.toLowerCase() === "postgis") return "PostGIS";
   const wfs = Object.keys(params).some((k) => k.startsWith("WFSDataStoreFactory"));
-  if ((dbtype && dbtype !== "geopkg") || wfs || UNSUPPORTED.test(type ?? ""))
+  if (wfs) throw cascadeRefused("WFS");
+  if (type && CASCADE.test(type))
+    throw cascadeRefused(/wmts/i.test(type) ? "WMTS" : /wfs|feature/i.test(type) ? "WFS" : "WMS");
+  if ((dbtype && dbtype !== "geopkg") || UNSUPPORTED.test(type ?? ""))
     throw new GsError(
       400,
       `Unsupported store type: ${dbtype || type || "WFS"}; gisd serves file stores only`,
@@ -144,5 +156,14 @@ export function datastoreHandlers({ app, gs }: GsDeps) {
     },
     emptyWms: emptyList("wmsStores", "wmsStore"),
     emptyWmts: emptyList("wmtsStores", "wmtsStore"),
+    /** POST/PUT of wmsstores and wmtsstores (to be mounted): gisd does not cascade. */
+    async refuseWms(r: GsReq) {
+      await wsOf(r);
+      throw cascadeRefused("WMS");
+    },
+    async refuseWmts(r: GsReq) {
+      await wsOf(r);
+      throw cascadeRefused("WMTS");
+    },
   };
 }

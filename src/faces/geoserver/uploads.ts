@@ -1,34 +1,55 @@
 /**
  * @module PUT …/datastores/{ds}/{file|url|external}.{format} and …/coveragestores/{cs}/….geotiff:
  * the body is the file (zip by Content-Type or magic), a URL on an allow-listed host (no SSRF),
- * or a server path inside the import root. Parameters configure, target, update, charset,
+ * or a server path inside the import root. Bodies are streamed to disk, never held in memory. Parameters configure, target, update, charset,
  * filename and coverageName as GeoServer reads them.
  */
+import { statSync } from "node:fs";
+import { basename, join } from "node:path";
 import { resolveImportPath } from "../../catalog/geoserver/paths.ts";
 import { storeObj } from "./datastores.ts";
 import { badRequest, GsError } from "./errors.ts";
 import type { GsDeps } from "./index.ts";
 import { empty, type GsReq, ok } from "./request.ts";
+import { spool, tooLarge } from "./upload-body.ts";
 
 const ZIP_MIMES = ["application/zip", "multipart/x-zip", "application/x-zip-compressed"];
-const MAX_FETCH = 512 * 1024 * 1024;
 
-function isZip(r: GsReq, bytes: Uint8Array): boolean {
+function isZip(r: GsReq, head: Uint8Array): boolean {
   const mime = r.contentType.split(";")[0]!.trim().toLowerCase();
-  return ZIP_MIMES.includes(mime) || (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03);
+  return ZIP_MIMES.includes(mime) || (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03);
 }
 
-/** The body bytes for the upload method: the file itself, a fetched URL, or a server file. */
-async function bodyBytes(r: GsReq, deps: GsDeps): Promise<{ bytes: Uint8Array; name?: string }> {
+interface Body {
+  file: Blob;
+  head: Uint8Array;
+  size: number;
+  name?: string;
+  /** The resolved server path of an external upload (inside the import root). */
+  external?: string;
+  dispose(): void;
+}
+
+/**
+ * The body for the upload method, on disk: the request body or a fetched URL streamed to a
+ * temporary file (size-limited), or the server file of an external upload, used where it is.
+ */
+async function bodyFile(r: GsReq, deps: GsDeps): Promise<Body> {
   const method = r.params.method;
-  if (method === "file") return { bytes: await r.bytes() };
+  const { config, catalog } = deps.app;
+  const tmp = join(catalog.files.root, "tmp");
+  if (method === "file") {
+    const len = Number(r.c.req.header("content-length") ?? "0");
+    if (len > config.maxUpload) throw tooLarge(config.maxUpload);
+    return spool(r.c.req.raw.body, tmp, config.maxUpload);
+  }
   const text = (await r.text()).trim();
   if (method === "external") {
-    const path = resolveImportPath(deps.app.config.importRoot, text);
-    return {
-      bytes: new Uint8Array(await Bun.file(path).arrayBuffer()),
-      name: path.split("/").pop(),
-    };
+    const path = resolveImportPath(config.importRoot, text);
+    if (!statSync(path).isFile()) throw badRequest(`Not a file: ${text}`);
+    const file = Bun.file(path);
+    const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+    return { file, head, size: file.size, name: basename(path), external: path, dispose() {} };
   }
   let url: URL;
   try {
@@ -38,7 +59,7 @@ async function bodyBytes(r: GsReq, deps: GsDeps): Promise<{ bytes: Uint8Array; n
   }
   if (!["http:", "https:"].includes(url.protocol))
     throw badRequest(`Unsupported URL scheme: ${url.protocol}`);
-  if (!deps.app.config.fetchAllowHosts.includes(url.hostname.toLowerCase()))
+  if (!config.fetchAllowHosts.includes(url.hostname.toLowerCase()))
     throw new GsError(403, `Fetching from ${url.hostname} is not allowed (GISD_FETCH_ALLOW_HOSTS)`);
   const res = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(60_000) }).catch(
     (e) => {
@@ -46,9 +67,8 @@ async function bodyBytes(r: GsReq, deps: GsDeps): Promise<{ bytes: Uint8Array; n
     },
   );
   if (!res.ok) throw badRequest(`Could not fetch ${url.href}: HTTP ${res.status}`);
-  const buf = new Uint8Array(await res.arrayBuffer());
-  if (buf.length > MAX_FETCH) throw new GsError(413, "Remote file too large");
-  return { bytes: buf, name: url.pathname.split("/").pop() };
+  const body = await spool(res.body, tmp, config.maxUpload);
+  return { ...body, name: url.pathname.split("/").pop() };
 }
 
 function choice<T extends string>(
@@ -79,18 +99,23 @@ export function uploadHandlers(deps: GsDeps) {
         "configure",
       );
       const update = choice(r.query("update"), ["append", "overwrite"], "append", "update");
-      const { bytes, name } = await bodyBytes(r, deps);
-      if (bytes.length === 0) throw badRequest("Empty upload");
-      const res = await gs.imports.upload(r.actor, ws, r.params.ds!, {
-        bytes,
-        format: r.params.format!,
-        zip: isZip(r, bytes),
-        filename: r.query("filename") ?? name,
-        configure,
-        update,
-        charset: r.query("charset"),
-      });
-      return empty(res.status);
+      const body = await bodyFile(r, deps);
+      try {
+        if (body.size === 0) throw badRequest("Empty upload");
+        const res = await gs.imports.upload(r.actor, ws, r.params.ds!, {
+          file: body.file,
+          external: body.external,
+          format: r.params.format!,
+          zip: isZip(r, body.head),
+          filename: r.query("filename") ?? body.name,
+          configure,
+          update,
+          charset: r.query("charset"),
+        });
+        return empty(res.status);
+      } finally {
+        body.dispose();
+      }
     },
     async raster(r: GsReq) {
       const ws = await wsOf(r);
@@ -106,14 +131,16 @@ export function uploadHandlers(deps: GsDeps) {
         "first",
         "configure",
       );
-      const { bytes } = await bodyBytes(r, deps);
-      if (bytes.length === 0) throw badRequest("Empty upload");
-      const store = await gs.imports.uploadRaster(r.actor, ws, r.params.cs!, {
-        bytes,
-        filename: r.query("filename"),
-        coverageName: r.query("coverageName"),
-        configure,
-      });
+      const body = await bodyFile(r, deps);
+      const store = await (async () => {
+        if (body.size === 0) throw badRequest("Empty upload");
+        return gs.imports.uploadRaster(r.actor, ws, r.params.cs!, {
+          file: body.file,
+          filename: r.query("filename"),
+          coverageName: r.query("coverageName"),
+          configure,
+        });
+      })().finally(() => body.dispose());
       return ok(
         { ...r, fmt: r.fmt === "json" ? "json" : "xml" },
         { coverageStore: storeObj(r, store) },
