@@ -15,6 +15,9 @@ import { caller, FILL, type MapFixture, mapFixture, near, PARKS, pixel } from ".
 // A browser test waits for real rendering; Chromium shares two cores with other suites.
 setDefaultTimeout(90_000);
 
+/** The display's background (display/style.ts) where nothing is drawn. */
+const BACKGROUND: [number, number, number] = [0xf4, 0xf6, 0xf8];
+
 const UPDATE_SCREENSHOTS = process.env.GISD_UPDATE_SCREENSHOTS === "1";
 
 describe.skipIf(!hasChromium())("browser UI", () => {
@@ -75,6 +78,34 @@ describe.skipIf(!hasChromium())("browser UI", () => {
     const id = Number(new URL(page.url()).pathname.split("/").pop());
     const count = await s.json(`/api/resource/${id}/feature_count`, { auth: s.admin });
     expect(count.body.total_count).toBe(2);
+
+    // A layer without a style previews as MVT with the UI's plain paint: coloured where the
+    // polygons are, background elsewhere.
+    await page.goto(`${s.url}/resource/${id}/preview`);
+    await waitForMapIdle(page);
+    const shot = await page.locator("#map").screenshot();
+    const at = async (lon: number, lat: number) => {
+      const p = await project(page, lon, lat);
+      return pixel(shot, p.x, p.y);
+    };
+    expect(near(await at(15, 15), BACKGROUND, 4)).toBe(false);
+    expect(near(await at(25, 18), BACKGROUND, 4)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  test("upload a GeoTIFF through the resource page; a raster layer is created", async () => {
+    const { page, problems } = await signedIn();
+    await page.goto(`${s.url}/resource/${f.group}`);
+    await page.locator("#upload-file").setInputFiles("test/fixtures/raster/elev.tif");
+    await page.getByLabel("Name", { exact: true }).fill("Elevation");
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page
+      .getByRole("status")
+      .getByText(/Created “Elevation”/)
+      .waitFor();
+    await page.getByRole("link", { name: "Elevation" }).click();
+    await page.getByRole("heading", { name: /Elevation/ }).waitFor();
+    expect(await page.locator("h1 small").textContent()).toBe("Raster layer");
     expect(problems).toEqual([]);
   });
 
@@ -124,9 +155,21 @@ describe.skipIf(!hasChromium())("browser UI", () => {
     expect(problems).toEqual([]);
   });
 
-  test("display: the layer is drawn in its style colour, a click shows attributes, JS < 1 MB", async () => {
+  test("display: the layer is drawn in its style colour, a click shows attributes and attachments, JS < 1 MB", async () => {
+    const call = caller(s.url, s.admin);
+    const form = new FormData();
+    form.append("file", new Blob(["planted 1858"]), "history.txt");
+    const up = await call("/api/component/file_upload/", { method: "POST", body: form });
+    const central = (await call(`/api/resource/${f.layer}/feature/?fld_name=Central%20park`))[0];
+    await call(`/api/resource/${f.layer}/feature/${central.id}/attachment/`, {
+      method: "POST",
+      body: { name: "history.txt", file_upload: { id: up.upload_meta[0].id } },
+    });
     const { page, problems, jsBytes } = await signedIn();
     await checkDisplay(page, s.url, f);
+    const link = page.locator(".maplibregl-popup").getByRole("link", { name: "history.txt" });
+    const res = await page.request.get(new URL((await link.getAttribute("href"))!, s.url).href);
+    expect(await res.text()).toBe("planted 1858");
     if (UPDATE_SCREENSHOTS) await page.screenshot({ path: "docs/ui-display.png" });
     const total = [...jsBytes.values()].reduce((a, b) => a + b, 0);
     expect(jsBytes.size).toBeGreaterThanOrEqual(2);
@@ -159,6 +202,36 @@ describe.skipIf(!hasChromium())("browser UI", () => {
     await waitForMapIdle(page);
     const again = await project(page, 15, 15);
     expect(Math.abs(again.x - inside.x)).toBeLessThan(2);
+    expect(problems).toEqual([]);
+  });
+
+  test("display: basemaps are offered, drawn, and can be switched off", async () => {
+    const call = caller(s.url, s.admin);
+    const create = async (body: unknown) =>
+      (await call("/api/resource/", { method: "POST", body })).id as number;
+    // A basemap on this same server (tests never leave loopback): the parks drawn as tiles.
+    const basemap = await create({
+      resource: { cls: "basemap_layer", parent: { id: f.group }, display_name: "Parks tiles" },
+      basemap_layer: {
+        url: `${s.url}/api/component/render/tile?z={z}&x={x}&y={y}&resource=${f.style}`,
+      },
+    });
+    const map = await create({
+      resource: { cls: "webmap", parent: { id: f.group }, display_name: "Basemap only" },
+      webmap: { initial_extent: [5, 5, 40, 25], root_item: { children: [] } },
+      basemap_webmap: {
+        basemaps: [{ resource_id: basemap, display_name: "Parks tiles", enabled: true }],
+      },
+    });
+    const { page, problems } = await signedIn();
+    await page.goto(`${s.url}/resource/${map}/display`);
+    await waitForMapIdle(page);
+    const p = await project(page, 15, 15);
+    expect(near(await pixel(await page.locator("#map").screenshot(), p.x, p.y), FILL)).toBe(true);
+    await page.getByLabel("Basemap").selectOption({ label: "No basemap" });
+    await waitForMapIdle(page);
+    const off = await pixel(await page.locator("#map").screenshot(), p.x, p.y);
+    expect(near(off, BACKGROUND, 4)).toBe(true);
     expect(problems).toEqual([]);
   });
 
