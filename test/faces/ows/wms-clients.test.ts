@@ -116,6 +116,33 @@ describe.skipIf(!hasGdal)("GDAL WMS driver", () => {
   });
 });
 
+describe.skipIf(!hasGdal)("GDAL WMS driver, 1.3.0", () => {
+  test("EPSG:4326 with latitude-first axes lands the square where it belongs", async () => {
+    // Lon 0..40 and lat 30..50: the square (lon 10..20, lat 40..50) is in the top half, second quarter.
+    const sub = `WMS:${url}?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=zones&CRS=EPSG:4326&BBOX=30,0,50,40`;
+    const png = join(tmp, "gdal13.png");
+    const t = await gdal("gdal_translate", [
+      "-q",
+      "-of",
+      "PNG",
+      "-outsize",
+      "400",
+      "200",
+      sub,
+      png,
+    ]);
+    expect(t.code).toBe(0);
+    const img = await rgba(readFileSync(png));
+    const red = (x: number, y: number) => {
+      const [r, g, b, a] = img.at(x, y);
+      return r! > 240 && g! < 16 && b! < 16 && (a ?? 255) > 240;
+    };
+    expect(red(150, 50)).toBe(true); // lon 15, lat 45
+    expect(red(50, 50)).toBe(false); // lon 5
+    expect(red(150, 150)).toBe(false); // lat 35
+  });
+});
+
 describe.skipIf(!MAP2IMG)("compared with MapServer", () => {
   const cases = [
     { epsg: 4326, extent: [5, 35, 25, 55], crs: "EPSG:4326", bbox: "35,5,55,25" },
