@@ -193,6 +193,25 @@ describe("the same layers at GeoServer's and the catalog's endpoints", () => {
   });
 });
 
+describe("WFS 2.0 GetPropertyValue", () => {
+  test("one property of the matching features, geometries as GML", async () => {
+    const r = await get(
+      "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetPropertyValue&TYPENAMES=places&VALUEREFERENCE=name&SORTBY=name",
+    );
+    expect(r.status).toBe(200);
+    expect(xml(r.text).name).toBe("ValueCollection");
+    expect(texts(r.text, "member")).toEqual(["Alpha", "Beta & <Co>", "Gamma", "Дельта"]);
+    const g = await get(
+      "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetPropertyValue&TYPENAMES=places&VALUEREFERENCE=geom&COUNT=1",
+    );
+    expect(texts(g.text, "pos")).toEqual(["50 10"]);
+    const bad = await get(
+      "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetPropertyValue&TYPENAMES=places&VALUEREFERENCE=secret",
+    );
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe("WFS 2.0 stored queries", () => {
   const BY_ID = "urn:ogc:def:query:OGC-WFS::GetFeatureById";
   test("listed and described", async () => {

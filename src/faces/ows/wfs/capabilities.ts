@@ -22,7 +22,7 @@ interface TypeInfo {
 const WORLD: BBox = [-180, -90, 180, 90];
 const OTHER_SRS = [4326, 3857];
 const OPS = ["GetCapabilities", "DescribeFeatureType", "GetFeature", "Transaction"];
-const OPS_20 = [...OPS, "ListStoredQueries", "DescribeStoredQueries"];
+const OPS_20 = [...OPS, "GetPropertyValue", "ListStoredQueries", "DescribeStoredQueries"];
 const x = escapeXml;
 
 /** The GET URL clients append "key=value&…" to (the endpoint may carry a query, e.g. MAP=). */
@@ -86,6 +86,7 @@ function operations(s: WfsService, v: WfsVersion): string {
     ]),
     GetFeature: param("resultType", ["results", "hits"]) + param("outputFormat", OUTPUT_FORMATS[v]),
     Transaction: "",
+    GetPropertyValue: "",
     ListStoredQueries: "",
     DescribeStoredQueries: "",
   };

@@ -31,7 +31,7 @@ import {
 } from "./service.ts";
 
 /** A query ready to run: its layer, plan, output SRS and projection. */
-interface Prepared {
+export interface Prepared {
   type: OpenType;
   plan: FilterPlan;
   srs: NamedSrs;
@@ -72,7 +72,7 @@ function filterNode(q: WfsQuery, srsName: string): FilterNode | undefined {
 }
 
 /** The layers a query reads: its type name, or (RESOURCEID alone) the layers its ids name. */
-function queryLayers(s: WfsService, q: WfsQuery): WfsLayer[] {
+export function queryLayers(s: WfsService, q: WfsQuery): WfsLayer[] {
   if (q.typeNames.length > 1)
     throw unsupported("Joins of several type names are not supported.", "TYPENAMES");
   if (q.typeNames.length === 1) return [resolveType(s, q.typeNames[0]!)];
@@ -86,7 +86,7 @@ function queryLayers(s: WfsService, q: WfsQuery): WfsLayer[] {
   return layers;
 }
 
-async function prepare(
+export async function prepare(
   d: WfsDeps,
   ref: WfsLayer,
   q: WfsQuery,
@@ -129,7 +129,7 @@ function outGeometry(f: Feature, from: number, to: number): Geometry | null {
 }
 
 /** Paging over the concatenation of all queries' results. */
-async function* pages(d: WfsDeps, preps: Prepared[], req: WfsRequest) {
+export async function* pages(d: WfsDeps, preps: Prepared[], req: WfsRequest) {
   let skip = req.startIndex;
   let left = req.count ?? Number.POSITIVE_INFINITY;
   for (const p of preps) {
@@ -175,7 +175,7 @@ function namespaces(preps: Prepared[]): string {
   return [...seen].map(([k, v]) => ` xmlns:${k}="${v}"`).join("");
 }
 
-function collectionHead(
+export function collectionHead(
   version: WfsVersion,
   kind: OutputKind,
   preps: Prepared[],
@@ -239,7 +239,7 @@ async function* jsonBody(d: WfsDeps, preps: Prepared[], req: WfsRequest) {
  * Pulls the head and the first feature before answering, so an error while opening the query
  * is still a 4xx report rather than a broken 200 stream.
  */
-async function primed(gen: AsyncGenerator<string>): Promise<AsyncGenerator<string>> {
+export async function primed(gen: AsyncGenerator<string>): Promise<AsyncGenerator<string>> {
   const head: string[] = [];
   for (let i = 0; i < 2; i++) {
     const r = await gen.next();

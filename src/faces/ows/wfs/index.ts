@@ -8,6 +8,7 @@ import { getCapabilities } from "./capabilities.ts";
 import { describeFeatureType } from "./describe.ts";
 import { asWfsError, exceptionReport, invalid, type WfsVersion } from "./errors.ts";
 import { getFeature } from "./get-feature.ts";
+import { getPropertyValue } from "./property-value.ts";
 import { fromKvp, fromXml, type WfsRequest } from "./request.ts";
 import type { WfsDeps, WfsService } from "./service.ts";
 import { describeStoredQueries, listStoredQueries } from "./stored-queries.ts";
@@ -39,6 +40,8 @@ export async function serveWfs(d: WfsDeps, service: WfsService, call: WfsCall): 
         return await describeFeatureType(d, service, req.typeNames, req.version);
       case "GetFeature":
         return await getFeature(d, service, req);
+      case "GetPropertyValue":
+        return await getPropertyValue(d, service, req);
       case "ListStoredQueries":
         return listStoredQueries(service);
       case "DescribeStoredQueries":

@@ -14,7 +14,8 @@ export type Operation =
   | "GetFeature"
   | "Transaction"
   | "ListStoredQueries"
-  | "DescribeStoredQueries";
+  | "DescribeStoredQueries"
+  | "GetPropertyValue";
 
 /** The one stored query WFS 2.0 requires (§7.9.3.6): a single feature by id, returned bare. */
 export const GET_FEATURE_BY_ID = "urn:ogc:def:query:OGC-WFS::GetFeatureById";
@@ -44,6 +45,8 @@ export interface WfsRequest {
   transaction?: XmlElement;
   /** GetFeatureById: answer the single feature, not a collection. */
   byId?: boolean;
+  /** GetPropertyValue's property. */
+  valueReference?: string;
 }
 
 const OPERATIONS: Operation[] = [
@@ -53,6 +56,7 @@ const OPERATIONS: Operation[] = [
   "Transaction",
   "ListStoredQueries",
   "DescribeStoredQueries",
+  "GetPropertyValue",
 ];
 const VERSIONS: Record<string, WfsVersion> = {
   "1.0": "1.0.0",
@@ -151,7 +155,11 @@ export function fromKvp(p: Map<string, string>): WfsRequest {
     startIndex: integer(p.get("STARTINDEX"), "STARTINDEX") ?? 0,
   };
   if (op === "Transaction") throw unsupported("Transaction needs an XML POST body.", "REQUEST");
-  if (op !== "GetFeature") return req;
+  if (op === "GetPropertyValue") {
+    const ref = p.get("VALUEREFERENCE");
+    if (!ref) throw missing("VALUEREFERENCE");
+    req.valueReference = propertyName(ref, "VALUEREFERENCE");
+  } else if (op !== "GetFeature") return req;
   const stored = p.get("STOREDQUERY_ID");
   if (stored !== undefined) return storedQuery(req, stored, p.get("ID"));
   const ids = p.get("RESOURCEID") ?? p.get("FEATUREID");
@@ -240,7 +248,11 @@ export function fromXml(body: Uint8Array | string): WfsRequest {
       ?.text.trim();
     return storedQuery(req, stored.attrs.id ?? "", id);
   }
-  if (op === "GetFeature") {
+  if (op === "GetPropertyValue") {
+    if (!root.attrs.valueReference) throw missing("valueReference");
+    req.valueReference = propertyName(root.attrs.valueReference, "valueReference");
+  }
+  if (op === "GetFeature" || op === "GetPropertyValue") {
     req.queries = childrenNamed(root, "Query").map(readQuery);
     if (req.queries.length === 0) throw missing("Query");
   }
