@@ -31,13 +31,38 @@ export class RenderCache {
       this.#bytes -= old.png.length + k.length;
     }
   }
+
+  /**
+   * Drops every picture that drew the resource: keys hold "<id>.<version>" per style and layer.
+   * Versions alone cannot tell a deleted resource from a new one that got its id back (SQLite
+   * reuses the highest rowid), so changes (also from other nodes, via the change feed) land here.
+   */
+  forget(id: number): void {
+    const drew = new RegExp(`[|;/]${id}\\.\\d+(?![\\d.])`);
+    for (const [k, v] of this.#map) {
+      if (!drew.test(k)) continue;
+      this.#map.delete(k);
+      this.#bytes -= v.png.length + k.length;
+    }
+  }
 }
 
 const caches = new WeakMap<object, RenderCache>();
 
+/** What the cache needs of its owner: change events of its resources. */
+interface Owner {
+  resources: { onChange(fn: (ev: { id: number; kind: string }) => void): void };
+}
+
 /** The cache of one catalog (never shared between two catalogs in one process). */
-export function renderCache(owner: object): RenderCache {
+export function renderCache(owner: Owner): RenderCache {
   let c = caches.get(owner);
-  if (!c) caches.set(owner, (c = new RenderCache()));
+  if (!c) {
+    const cache = new RenderCache();
+    owner.resources.onChange((ev) => {
+      if (ev.kind !== "create") cache.forget(ev.id);
+    });
+    caches.set(owner, (c = cache));
+  }
   return c;
 }
