@@ -72,8 +72,11 @@ maybe("two gisd nodes on one libSQL server", () => {
     if (!("path" in binary)) return;
     sqld = await startSqld(binary.path);
     const env = { GISD_DATABASE_URL: sqld.url, GISD_DATABASE_AUTH_TOKEN: sqld.authToken };
+    // Node B speaks Hrana over WebSocket (libsql://, plain because sqld here has no TLS), node A
+    // over HTTP: both transports of @libsql/client see the same catalog.
+    const envB = { ...env, GISD_DATABASE_URL: `${sqld.url.replace("http:", "libsql:")}?tls=0` };
     // Both at once against the empty server: the migrations and first-start bootstrap race.
-    [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    [a, b] = await Promise.all([startServer(env), startServer(envB)]);
   }, 120_000);
 
   afterAll(async () => {
