@@ -18,11 +18,19 @@ export async function getMap(
   signal?: AbortSignal,
 ): Promise<Response> {
   const req = parseMapRequest(set, p, true);
+  // The common web-map case: the renderer's own PNG is the answer, no decode and re-encode.
+  if (req.crs.epsg === 3857 && req.format === "image/png" && req.transparent) {
+    const out = await set.render(req.parts, viewOf(req.bbox, req.width, req.height), signal);
+    return image(out.png, req.format);
+  }
   let pixels = await drawPixels(set, req, signal);
   if (!req.transparent || req.format === "image/jpeg") pixels = overBackground(pixels, req.bgcolor);
-  const bytes = await encode(pixels, req.format);
+  return image(await encode(pixels, req.format), req.format);
+}
+
+function image(bytes: Uint8Array, format: string): Response {
   return new Response(bytes as Uint8Array<ArrayBuffer>, {
-    headers: { "Content-Type": req.format, "Cache-Control": "no-cache" },
+    headers: { "Content-Type": format, "Cache-Control": "no-cache" },
   });
 }
 
