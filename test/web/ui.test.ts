@@ -109,7 +109,7 @@ describe.skipIf(!hasChromium())("browser UI", () => {
     expect(problems).toEqual([]);
   });
 
-  test("create a group, rename it, delete it with confirmation", async () => {
+  test("create a group, rename, move, edit metadata, delete with confirmation", async () => {
     const { page, problems } = await signedIn();
     await page.goto(`${s.url}/resource/${f.group}`);
     await page.getByRole("button", { name: "Create group" }).click();
@@ -122,9 +122,28 @@ describe.skipIf(!hasChromium())("browser UI", () => {
     await page.getByRole("dialog").getByRole("button", { name: "Rename" }).click();
     await page.getByRole("heading", { name: /Scratch 2/ }).waitFor();
     const id = Number(new URL(page.url()).pathname.split("/").pop());
+    // Move it into the fixture's layer group and back (the dialog lists groups only).
+    const other = await caller(s.url, s.admin)("/api/resource/", {
+      method: "POST",
+      body: { resource: { cls: "resource_group", parent: { id: f.group }, display_name: "Other" } },
+    });
+    await page.getByRole("button", { name: "Move" }).click();
+    await page.getByLabel("Parent group").selectOption(String(other.id));
+    await page.getByRole("dialog").getByRole("button", { name: "Move" }).click();
+    await page.getByRole("navigation", { name: "Breadcrumbs" }).getByText("Other").waitFor();
+    const moved = await s.json(`/api/resource/${id}`, { auth: s.admin });
+    expect(moved.body.resource.parent.id).toBe(other.id);
+    // Metadata: an added item is saved with its type.
+    await page.getByRole("button", { name: "Add item" }).click();
+    await page.getByLabel("Key").last().fill("year");
+    await page.getByLabel("Value").last().fill("2024");
+    await page.getByRole("button", { name: "Save metadata" }).click();
+    await page.getByRole("status").getByText("Metadata saved.").waitFor();
+    const meta = await s.json(`/api/resource/${id}`, { auth: s.admin });
+    expect(meta.body.resmeta.items).toEqual({ year: 2024 });
     await page.getByRole("button", { name: "Delete" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
-    await page.waitForURL(`${s.url}/resource/${f.group}`);
+    await page.waitForURL(`${s.url}/resource/${other.id}`);
     expect((await s.json(`/api/resource/${id}`, { auth: s.admin })).status).toBe(404);
     expect(problems).toEqual([]);
   });
@@ -202,6 +221,11 @@ describe.skipIf(!hasChromium())("browser UI", () => {
     await waitForMapIdle(page);
     const again = await project(page, 15, 15);
     expect(Math.abs(again.x - inside.x)).toBeLessThan(2);
+    // Enter on the focused map identifies what is under its centre.
+    await page.evaluate(() => (window as any).gisdMap.jumpTo({ center: [15, 15] }));
+    await page.locator("#map canvas").focus();
+    await page.keyboard.press("Enter");
+    await page.locator(".maplibregl-popup").getByText("Central park").waitFor();
     expect(problems).toEqual([]);
   });
 

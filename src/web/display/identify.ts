@@ -75,17 +75,19 @@ async function featureCard(hit: Hit, title: string): Promise<HTMLElement> {
   );
 }
 
+/**
+ * Identify on click, and from the keyboard: with the map focused, Enter identifies what is under
+ * the centre (arrow keys pan the map there first, as MapLibre's keyboard handler does).
+ */
 export function enableIdentify(
   map: MlMap,
   layers: () => DisplayLayer[],
   active: () => boolean,
 ): void {
   const popup = new Popup({ maxWidth: "360px", focusAfterOpen: true });
-  map.on("click", async (e: MapMouseEvent) => {
-    if (!active()) return;
+  const identifyAt = async (x: number, y: number) => {
     const targets = layers().filter((l) => l.identifiable);
     if (targets.length === 0) return;
-    const { x, y } = e.point;
     const a = map.unproject([x - TOLERANCE_PX, y + TOLERANCE_PX]);
     const b = map.unproject([x + TOLERANCE_PX, y - TOLERANCE_PX]);
     const wkt = `POLYGON((${a.lng} ${a.lat},${b.lng} ${a.lat},${b.lng} ${b.lat},${a.lng} ${b.lat},${a.lng} ${a.lat}))`;
@@ -112,10 +114,23 @@ export function enableIdentify(
       hits.slice(0, 10).map((hit) => featureCard(hit, titles.get(hit.layerId) ?? "")),
     );
     popup
-      .setLngLat(e.lngLat)
+      .setLngLat(map.unproject([x, y]))
       .setDOMContent(
         h("div", { class: "identify", role: "dialog", "aria-label": "Features here" }, cards),
       )
       .addTo(map);
+  };
+  map.on("click", (e: MapMouseEvent) => {
+    if (active()) identifyAt(e.point.x, e.point.y);
+  });
+  const canvas = map.getCanvas();
+  canvas.setAttribute(
+    "aria-label",
+    "Map. Arrow keys pan, + and - zoom, Enter identifies the centre.",
+  );
+  canvas.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || !active()) return;
+    const { clientWidth: w, clientHeight: hgt } = canvas;
+    identifyAt(w / 2, hgt / 2);
   });
 }
