@@ -1,8 +1,8 @@
 /**
  * @module Bugs the attack suite found, each pinned by the smallest request that showed it:
  * a malformed session cookie (500 on every face), a broken multipart login body (500), invalid
- * UTF-8 in NGW JSON bodies (repaired silently and written), and deeply nested GeoServer JSON
- * (stored, then unreadable).
+ * UTF-8 in NGW and GeoServer bodies (repaired silently and written), and deeply nested
+ * GeoServer JSON (stored as settings).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readCookie } from "../../src/http/auth.ts";
@@ -69,4 +69,17 @@ test("GeoServer JSON nested deeper than 64 levels is a 400 and is not stored", a
   expect((await s.fetch("/geoserver/rest/settings/contact.json", { auth: s.admin })).status).toBe(
     200,
   );
+});
+
+test("GeoServer bodies with invalid UTF-8 are a 400 and are not stored", async () => {
+  const r = await s.fetch("/geoserver/rest/settings/contact", {
+    method: "PUT",
+    auth: s.admin,
+    headers: { "Content-Type": "application/json" },
+    body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+  });
+  expect(r.status).toBe(400);
+  expect(await r.text()).toContain("UTF-8");
+  const contact = await s.fetch("/geoserver/rest/settings/contact.json", { auth: s.admin });
+  expect(await contact.text()).not.toContain("\ufffd");
 });

@@ -69,7 +69,15 @@ export function makeReq(
     })();
     return raw;
   };
-  const text = async () => new TextDecoder().decode(await bytes(MAX_DOC));
+  // Strict: invalid UTF-8 is a bad request, not text to repair with U+FFFD and store.
+  const text = async () => {
+    const buf = await bytes(MAX_DOC);
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(buf);
+    } catch {
+      throw new GsError(400, "The request body is not valid UTF-8");
+    }
+  };
   return {
     c,
     actor,
