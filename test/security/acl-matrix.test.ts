@@ -280,7 +280,7 @@ beforeAll(async () => {
   auth.writer = w.users.writer;
   auth.admin = s.admin;
   routeSet = new Set(allRoutes(s.server).map((r) => r.path.replace(/\/$/, "")));
-});
+}, 120_000);
 afterAll(() => s.stop());
 
 async function call(req: Req, actor: Actor) {

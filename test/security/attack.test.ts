@@ -44,7 +44,7 @@ beforeAll(async () => {
   s = await startServer({ GISD_MAX_BODY: String(MAX_BODY), GISD_MAX_UPLOAD: String(8 * MAX_BODY) });
   w = await buildWorld(s);
   routes = allRoutes(s.server).filter((r) => r.app === "app");
-});
+}, 120_000);
 afterAll(async () => {
   await s.stop();
   ssrfCanary.stop();

@@ -68,6 +68,12 @@ export const FACE_FORMATS: { prefix: string; face: string; check: FormatCheck }[
         : "not GeoNode/DRF error JSON";
     },
   },
+  {
+    // The browser UI answers people, not API clients: plain text or HTML.
+    prefix: "/ui",
+    face: "web",
+    check: (a) => (/^text\/(plain|html)/.test(a.contentType) ? undefined : "not text or HTML"),
+  },
   { prefix: "/", face: "ngw", check: ngwError },
 ];
 
@@ -103,15 +109,15 @@ export function judge(path: string, a: Answer): string[] {
 
 /**
  * Row counts of every catalog table except the ones that record requests rather than data:
- * sessions, staged uploads, the audit log and GeoNode execution tickets (their effect, if any,
- * shows in the other tables).
+ * sessions, staged uploads, the audit log, GeoNode execution tickets and the change feed (their
+ * effect, if any, shows in the other tables).
  */
 export async function rowCounts(s: TestServer): Promise<Record<string, number>> {
   const db = s.server.ctx.catalog.database.client;
   const tables = await db.execute(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" +
       " AND name NOT LIKE '%_rtree%'" +
-      " AND name NOT IN ('session', 'upload', 'audit_log', 'gn_execution')",
+      " AND name NOT IN ('session', 'upload', 'audit_log', 'gn_execution', 'gisd_change')",
   );
   const out: Record<string, number> = {};
   for (const r of tables.rows) {
