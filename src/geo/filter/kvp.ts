@@ -5,7 +5,7 @@
  */
 
 import { parseSrsName } from "../formats/gml/axis.ts";
-import type { Geometry } from "../geometry/types.ts";
+import { bboxToPolygon } from "../geometry/bbox.ts";
 import type { FilterNode } from "./ast.ts";
 import { FilterError } from "./errors.ts";
 import { propertyName } from "./read-xml.ts";
@@ -45,18 +45,7 @@ export function parseBboxParam(text: string, defaultSrsName: string): FilterNode
       undefined,
       "BBOX",
     );
-  const geometry: Geometry = {
-    type: "Polygon",
-    coordinates: [
-      [
-        [x0!, y0!],
-        [x1!, y0!],
-        [x1!, y1!],
-        [x0!, y1!],
-        [x0!, y0!],
-      ],
-    ],
-  };
+  const geometry = bboxToPolygon([x0!, y0!, x1!, y1!]);
   return { op: "spatial", rel: "bbox", geometry: { geometry, srs: srs.code } };
 }
 

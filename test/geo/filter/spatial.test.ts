@@ -2,21 +2,11 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { spatialTest } from "../../../src/geo/filter/spatial.ts";
+import { bboxToPolygon } from "../../../src/geo/geometry/bbox.ts";
 import type { Geometry } from "../../../src/geo/geometry/types.ts";
 
 type Box = [number, number, number, number];
-const box = (b: Box): Geometry => ({
-  type: "Polygon",
-  coordinates: [
-    [
-      [b[0], b[1]],
-      [b[2], b[1]],
-      [b[2], b[3]],
-      [b[0], b[3]],
-      [b[0], b[1]],
-    ],
-  ],
-});
+const box = (b: Box): Geometry => bboxToPolygon(b);
 const int = fc.integer({ min: -20, max: 20 });
 const boxArb = fc
   .tuple(int, int, fc.integer({ min: 1, max: 15 }), fc.integer({ min: 1, max: 15 }))

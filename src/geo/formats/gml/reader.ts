@@ -5,6 +5,7 @@
  * linear segments, and MultiGeometry. Every ordinate must be a finite number; anything else is a
  * GmlError (a 400 for WFS), never a crash.
  */
+import { bboxToPolygon } from "../../geometry/bbox.ts";
 import type { Geometry, Position } from "../../geometry/types.ts";
 import type { XmlElement } from "../../xml.ts";
 import { parseSrsName } from "./axis.ts";
@@ -146,19 +147,7 @@ function envelope(el: XmlElement, c: Ctx): Geometry {
   else ps = positions(el, c);
   if (ps.length !== 2) throw new GmlError(`gml:${el.name} needs two corners.`);
   const [a, b] = ps as [Position, Position];
-  const [x0, y0, x1, y1] = [a[0]!, a[1]!, b[0]!, b[1]!];
-  return {
-    type: "Polygon",
-    coordinates: [
-      [
-        [x0, y0],
-        [x1, y0],
-        [x1, y1],
-        [x0, y1],
-        [x0, y0],
-      ],
-    ],
-  };
+  return bboxToPolygon([a[0]!, a[1]!, b[0]!, b[1]!]);
 }
 
 function only<T extends Geometry["type"]>(gs: Geometry[], type: T, what: string) {
