@@ -36,9 +36,9 @@ export class PoolError extends Error {
  * entry point (scripts/build.ts), embedded under its path relative to src/ — and import.meta.url
  * there is the executable's, so the sibling URL would not resolve.
  */
-function spawn(): Worker {
-  if (import.meta.url.includes("$bunfs")) return new Worker("./workers/render-worker.ts");
-  return new Worker(new URL("./render-worker.ts", import.meta.url).href);
+function defaultEntry(): string {
+  if (import.meta.url.includes("$bunfs")) return "./workers/render-worker.ts";
+  return new URL("./render-worker.ts", import.meta.url).href;
 }
 
 export class WorkerPool {
@@ -47,18 +47,21 @@ export class WorkerPool {
   #restarts = 0;
   #closed = false;
 
-  constructor(readonly size: number) {}
+  /** `entry` replaces the render worker (tests of crash handling). */
+  constructor(
+    readonly size: number,
+    private readonly entry: string = defaultEntry(),
+  ) {}
 
   /** Starts the workers if they are not running; resolves when every one is ready. */
   async start(): Promise<void> {
     if (this.#closed) throw new PoolError("the worker pool is closed", 503);
-    if (this.#slots.length === 0)
-      this.#slots = Array.from({ length: this.size }, () => this.#slot());
+    while (this.#slots.length < this.size) this.#slots.push(this.#slot());
     await Promise.all(this.#slots.map((s) => s.ready));
   }
 
   #slot(): Slot {
-    const worker = spawn();
+    const worker = new Worker(this.entry);
     const pending = new Map<number, Pending>();
     let ready!: (id: number) => void;
     let fail!: (e: Error) => void;
@@ -88,9 +91,15 @@ export class WorkerPool {
       fail(err);
       for (const p of pending.values()) p.reject(err);
       pending.clear();
-      // A crashed worker is replaced so the pool keeps its size.
+      worker.terminate();
       const i = this.#slots.indexOf(slot);
-      if (i >= 0 && !this.#closed) this.#slots[i] = this.#slot();
+      if (i >= 0) {
+        // A worker that crashed after starting is replaced, so the pool keeps its size; one that
+        // never started is dropped (a broken entry must not respawn in a loop): the next job
+        // tops the pool up again.
+        if (slot.threadId > 0 && !this.#closed) this.#slots[i] = this.#slot();
+        else this.#slots.splice(i, 1);
+      }
       slot.drained?.();
     };
     // Worker threads must not keep a finished process alive.

@@ -9,6 +9,7 @@ import type { Rendered, RenderLayer } from "../../geo/render/index.ts";
 import type { View } from "../../geo/render/view.ts";
 import type { Feature } from "../../geo/sources/feature-source.ts";
 import { ruleApplies, type VectorStyle } from "../../geo/style/model.ts";
+import { PoolError } from "../../workers/pool.ts";
 import { existingProjectService } from "../projects/service.ts";
 
 /** Images of at least this many pixels go to the pool (a 512×512 GetMap does; a tile does not). */
@@ -50,5 +51,11 @@ export async function renderPooled(
     jobs.push({ style: layer.style, features });
   }
   signal?.throwIfAborted();
-  return pool.render({ kind: "features", layers: jobs, view });
+  try {
+    return await pool.render({ kind: "features", layers: jobs, view });
+  } catch (e) {
+    // A worker that crashed or cannot start must not fail the request: draw in process.
+    if (e instanceof PoolError && e.status >= 500) return null;
+    throw e;
+  }
 }
