@@ -144,7 +144,8 @@ async function geoserverSet(
     if (styles.length === 0)
       styles.push({ name: "default", title: "default", resourceId: p.row.id });
     layers.push({
-      name: `${p.ws.name}:${p.name}`,
+      // A workspace endpoint is GeoServer's virtual service: bare names, as GeoServer lists them.
+      name: scope.workspace !== undefined ? p.name : `${p.ws.name}:${p.name}`,
       namespace: { prefix: p.ws.name, uri: p.ws.uri },
       title: p.row.displayName,
       abstract: p.ext.abstract ?? p.row.description ?? "",

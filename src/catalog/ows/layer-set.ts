@@ -9,7 +9,8 @@
  *    layers are named by the service's `keyname`s (NGW's WMS/WFS at /api/resource/{id}/wms|wfs).
  *  - `{ kind: "geoserver", workspace? }`  GeoServer's /geoserver/ows (every published layer as
  *    `ws:name`, name from catalog/geoserver publishedName) or /geoserver/{ws}/ows (that
- *    workspace's layers, still advertised as `ws:name`; bare names are accepted on lookup).
+ *    workspace's layers under bare names, as GeoServer's virtual services list them; `ws:name`
+ *    is accepted on lookup, and `layer.namespace` keeps the workspace for WFS type names).
  *  - `{ kind: "catalog" }`  every readable style/layer of the catalog (management `/qgis/`
  *    without MAP): a style is named by its keyname or `style_<id>`, a layer `layer_<id>`.
  *  - `{ kind: "provider", provider, name }`  a pluggable provider registered with

@@ -63,6 +63,14 @@ describe("GeoServer OWS endpoints", () => {
     expect(guest).not.toContain("demo:places");
   });
 
+  test("the workspace endpoint lists bare names, as GeoServer's virtual services", async () => {
+    const caps = await (
+      await s.fetch("/geoserver/demo/wms?SERVICE=WMS&REQUEST=GetCapabilities", { auth: s.admin })
+    ).text();
+    expect(caps).toContain("<Name>places</Name>");
+    expect(caps).not.toContain("demo:places");
+  });
+
   test("the workspace endpoint draws the bare name in the layer's SLD style", async () => {
     const r = await s.fetch(
       "/geoserver/demo/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=places&STYLES=&SRS=EPSG:4326" +

@@ -105,4 +105,4 @@ test("random WMS requests never get a 5xx", async () => {
     ),
     { numRuns: 300 },
   );
-});
+}, 120_000);
