@@ -55,7 +55,8 @@ async function run(cmd: string[]) {
   return out;
 }
 
-// Prints the layer names, the 4326 box OWSLib read, and writes a GetMap PNG to argv[3].
+// Prints the layer names, the 4326 box OWSLib read and the names GetFeatureInfo found at the
+// map centre, and writes a GetMap PNG to argv[3].
 const OWSLIB = `
 import sys, json
 from owslib.wms import WebMapService
@@ -66,7 +67,11 @@ srs = "EPSG:4326"
 img = wms.getmap(layers=["zones"], styles=[""], srs=srs, bbox=(5, 35, 25, 55), size=(100, 100),
                  format="image/png", transparent=True)
 open(out, "wb").write(img.read())
-print(json.dumps({"names": sorted(wms.contents), "bbox": list(layer.boundingBoxWGS84),
+info = wms.getfeatureinfo(layers=["zones"], srs=srs, bbox=(5, 35, 25, 55), size=(100, 100),
+                          format="image/png", query_layers=["zones"],
+                          info_format="application/json", xy=(50, 50))
+names = [f["properties"]["name"] for f in json.loads(info.read())["features"]]
+print(json.dumps({"gfi": names, "names": sorted(wms.contents), "bbox": list(layer.boundingBoxWGS84),
                   "title": layer.title, "styles": sorted(layer.styles),
                   "ops": sorted(op.name for op in wms.operations)}))
 `;
@@ -81,6 +86,7 @@ describe.skipIf(!hasOwslib)("OWSLib WebMapService", () => {
       expect(info.title).toBe("Zones");
       expect(info.styles).toEqual(["default"]);
       expect(info.ops).toContain("GetMap");
+      expect(info.gfi).toEqual(["Zone A"]);
       const img = await rgba(readFileSync(out));
       expect(img.at(50, 50)).toEqual([255, 0, 0, 255]);
       expect(img.at(5, 5)[3]).toBe(0);
