@@ -206,6 +206,8 @@ export class GeonodePerms {
     if (typeof body !== "object" || body === null || Array.isArray(body))
       throw new GnInvalid("perm_spec", "Expected an object with users, groups, organizations.");
     const b = body as Record<string, unknown>;
+    if (Object.keys(b).length === 0)
+      throw new GnInvalid("perm_spec", "Expected users, groups or organizations.");
     for (const k of Object.keys(b))
       if (!["users", "groups", "organizations"].includes(k))
         throw new GnInvalid("perm_spec", `Unknown key ${k.slice(0, 50)}.`);

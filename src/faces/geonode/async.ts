@@ -6,7 +6,6 @@
  * their form bodies are parsed as a query string even when sent as application/json.
  */
 import { SYSTEM } from "../../catalog/acl.ts";
-import { CatalogError } from "../../catalog/errors.ts";
 import { GnForbidden, GnInvalid, GnNotFound } from "../../catalog/geonode/errors.ts";
 import { type ExecutionRow, Executions } from "../../catalog/geonode/executions.ts";
 import { GeonodeCatalog, kindOf } from "../../catalog/geonode/index.ts";
@@ -32,32 +31,48 @@ const UPLOAD_STATE: Record<string, string> = {
   failed: "INVALID",
 };
 
-/** Request bodies of resource-service actions: JSON object, or a form string of JSON values. */
-async function formParams(c: C): Promise<Record<string, unknown>> {
-  const text = (await c.req.text()).trim();
-  if (text === "") return {};
-  if (text.startsWith("{")) {
-    try {
-      const v = JSON.parse(text);
-      if (v && typeof v === "object" && !Array.isArray(v)) return v;
-    } catch {
-      // not JSON: a query string after all
-    }
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(text)) {
-    try {
-      out[k] = JSON.parse(v);
-    } catch {
-      out[k] = v;
-    }
-  }
-  return out;
-}
+/** The largest resource-service body: a few JSON fields, never data. */
+const MAX_FORM = 256 * 1024;
 
-/** An empty-bodied refusal, as GeoNode's resource service sends them. */
-function empty(status: number): Response {
-  return new Response(null, { status });
+/**
+ * Request bodies of resource-service actions: a JSON object, or a form string of JSON values
+ * (also under application/json, as MapStore sends it). Only the keys the action knows are
+ * accepted; anything else (bad UTF-8, bad JSON, unknown keys, huge bodies) is a 400, so a
+ * hostile body never starts work.
+ */
+async function formParams(c: C, allowed: readonly string[]): Promise<Record<string, unknown>> {
+  const buf = new Uint8Array(await c.req.arrayBuffer());
+  if (buf.length > MAX_FORM) throw new GnInvalid("non_field_errors", "Request body too large.");
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(buf).trim();
+  } catch {
+    throw new GnInvalid("non_field_errors", "Request body is not UTF-8.");
+  }
+  if (text === "") return {};
+  let out: Record<string, unknown> = {};
+  if (text.startsWith("{")) {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      throw new GnInvalid("non_field_errors", "JSON parse error.");
+    }
+    if (!v || typeof v !== "object" || Array.isArray(v))
+      throw new GnInvalid("non_field_errors", "Expected an object.");
+    out = v as Record<string, unknown>;
+  } else {
+    for (const [k, v] of new URLSearchParams(text)) {
+      try {
+        out[k] = JSON.parse(v);
+      } catch {
+        out[k] = v;
+      }
+    }
+  }
+  for (const k of Object.keys(out))
+    if (!allowed.includes(k)) throw new GnInvalid(k.slice(0, 50), "Unknown parameter.");
+  return out;
 }
 
 export function asyncHandlers(app: AppContext) {
@@ -77,21 +92,6 @@ export function asyncHandlers(app: AppContext) {
       },
       status as 200,
     );
-
-  /** Runs a resource-service check; refusals become GeoNode's empty-bodied statuses. */
-  const guarded =
-    (fn: (c: C) => Promise<Response>) =>
-    async (c: C): Promise<Response> => {
-      try {
-        return await fn(c);
-      } catch (err) {
-        if (err instanceof GnNotFound) return empty(404);
-        if (err instanceof GnForbidden || err instanceof NotAuthenticated) return empty(403);
-        if (err instanceof CatalogError && err.status < 500)
-          return empty(err.status === 404 ? 404 : 400);
-        throw err;
-      }
-    };
 
   /** The resource id of the path, readable by the actor and of a GeoNode kind, or 404. */
   const visible = async (c: C) => {
@@ -168,12 +168,14 @@ export function asyncHandlers(app: AppContext) {
       return ticket(c, id);
     },
 
-    copy: guarded(async (c) => {
+    copy: async (c: C) => {
       const id = pathId(c);
       if (id === null) throw new GnNotFound();
       const row = await ops.checkCopy(actor(c), id);
-      const params = await formParams(c);
+      const params = await formParams(c, ["defaults"]);
       const defaults = (params.defaults ?? {}) as Record<string, unknown>;
+      if (typeof defaults !== "object" || defaults === null || Array.isArray(defaults))
+        throw new GnInvalid("defaults", "Expected an object.");
       const title = typeof defaults.title === "string" ? defaults.title : undefined;
       const who = actor(c);
       const ex = await executions.start(
@@ -187,9 +189,9 @@ export function asyncHandlers(app: AppContext) {
         },
       );
       return ticket(c, ex);
-    }),
+    },
 
-    delete: guarded(async (c) => {
+    delete: async (c: C) => {
       const id = pathId(c);
       if (id === null) throw new GnNotFound();
       const row = await ops.checkDelete(actor(c), id);
@@ -199,13 +201,13 @@ export function asyncHandlers(app: AppContext) {
         () => ops.delete(who, row.id),
       );
       return ticket(c, ex);
-    }),
+    },
 
     /** `vals`, `keywords`, `regions` as GeoNode's resource_service.update takes them. */
-    update: guarded(async (c) => {
+    update: async (c: C) => {
       const { row, perms: p } = await visible(c);
       if (!p.has("resource.update")) throw new GnForbidden();
-      const params = await formParams(c);
+      const params = await formParams(c, ["vals", "keywords", "regions", "custom", "notify"]);
       const vals = params.vals ?? {};
       if (typeof vals !== "object" || vals === null || Array.isArray(vals))
         throw new GnInvalid("vals", "Expected an object.");
@@ -227,7 +229,7 @@ export function asyncHandlers(app: AppContext) {
         },
       );
       return ticket(c, ex);
-    }),
+    },
 
     /** POST uploads/upload: multipart base_file (+ sidecars or a zip) -> 201 {execution_id}. */
     async upload(c: C) {
@@ -326,9 +328,9 @@ export function asyncHandlers(app: AppContext) {
     /** GET execution-status/{id}: 404 empty when unknown, 403 empty for another user's. */
     async status(c: C) {
       const r = await executions.get(c.req.param("id") ?? "");
-      if (!r) return empty(404);
+      if (!r) throw new GnNotFound();
       const who = actor(c);
-      if (r.user_id !== who.id && !who.superuser) return empty(403);
+      if (r.user_id !== who.id && !who.superuser) throw new GnForbidden();
       const { exec_id: _e, action: _a, name: _n, geonode_resource: _g, ...doc } = await execDoc(r);
       return c.json(doc);
     },

@@ -198,10 +198,10 @@ describe("resource service: copy, update, delete", () => {
     expect(failed.log).toContain("category");
   });
 
-  test("refusals are empty-bodied 403/404; status of someone else's ticket is 403", async () => {
-    const no = await s.fetch(`/api/v2/resources/${layer}/delete`, { method: "DELETE", auth: BOB });
+  test("refusals are 403/404 in DRF's shape; status of someone else's ticket is 403", async () => {
+    const no = await s.json(`/api/v2/resources/${layer}/delete`, { method: "DELETE", auth: BOB });
     expect(no.status).toBe(403);
-    expect(await no.text()).toBe("");
+    expect(no.body).toMatchObject({ success: false, code: "permission_denied" });
     const gone = await s.fetch("/api/v2/resources/99999/copy", { method: "PUT", auth: s.admin });
     expect(gone.status).toBe(404);
     const unknown = await s.fetch("/api/v2/resource-service/execution-status/nope");
@@ -211,6 +211,39 @@ describe("resource service: copy, update, delete", () => {
       auth: BOB,
     });
     expect(other.status).toBe(403);
+  });
+
+  test("hostile bodies are 400 and start nothing", async () => {
+    const before = (await s.json("/api/v2/resources", { auth: s.admin })).body.total;
+    for (const body of [
+      '{"login":{},"password":[]}',
+      "{not json",
+      'defaults="a string"',
+      "x".repeat(300_000),
+      new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+    ]) {
+      const r = await s.fetch(`/api/v2/resources/${layer}/copy`, {
+        method: "PUT",
+        auth: s.admin,
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      expect(r.status).toBe(400);
+      expect((await r.json()).success).toBe(false);
+    }
+    const upd = await s.json(`/api/v2/resources/${layer}/update`, {
+      method: "PUT",
+      auth: s.admin,
+      body: { vals: [1, 2] },
+    });
+    expect(upd.status).toBe(400);
+    const empty = await s.json(`/api/v2/resources/${layer}/permissions`, {
+      method: "PUT",
+      auth: s.admin,
+      body: {},
+    });
+    expect(empty.status).toBe(400);
+    expect((await s.json("/api/v2/resources", { auth: s.admin })).body.total).toBe(before);
   });
 
   test("delete removes the dataset", async () => {
