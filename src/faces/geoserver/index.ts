@@ -17,6 +17,7 @@ import { layerGroupHandlers } from "./layergroups.ts";
 import { layerHandlers } from "./layers.ts";
 import { namespaceHandlers } from "./namespaces.ts";
 import { type GsHandler, makeReq } from "./request.ts";
+import { securityRoutes } from "./security.ts";
 import { settingsHandlers } from "./settings.ts";
 import { styleHandlers } from "./styles.ts";
 import { uploadHandlers } from "./uploads.ts";
@@ -59,7 +60,7 @@ export function geoserverFace(app: AppContext): Hono<Env> {
     { path: "/reset", methods: { POST: about.reload, PUT: about.reload }, admin: true },
     { path: "/settings", methods: { GET: set.settings, PUT: set.putSettings }, admin: true },
     { path: "/settings/contact", methods: { GET: set.contact, PUT: set.putContact }, admin: true },
-    { path: "/security/usergroup/users", methods: { GET: set.users } },
+    ...securityRoutes(d),
     { path: "/security/roles", methods: { GET: set.roles } },
 
     { path: "/workspaces", methods: { GET: ws.list, POST: ws.create } },
@@ -107,8 +108,8 @@ export function geoserverFace(app: AppContext): Hono<Env> {
     },
     { path: `${W}/coverages`, methods: { GET: cv.list } },
     { path: `${W}/coverages/{c}`, methods: { GET: cv.get } },
-    { path: `${W}/wmsstores`, methods: { GET: ds.emptyWms } },
-    { path: `${W}/wmtsstores`, methods: { GET: ds.emptyWmts } },
+    { path: `${W}/wmsstores`, methods: { GET: ds.emptyWms, POST: ds.refuseWms } },
+    { path: `${W}/wmtsstores`, methods: { GET: ds.emptyWmts, POST: ds.refuseWmts } },
 
     { path: "/styles", methods: { GET: st.list, POST: st.create } },
     { path: "/styles/{s}", methods: { GET: st.get, PUT: st.update, DELETE: st.remove } },
