@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SYSTEM } from "../../../src/catalog/acl.ts";
-import { type WmsFixture, wmsFixture } from "./wms-fixture.ts";
+import { fillSld, type WmsFixture, wmsFixture } from "./wms-fixture.ts";
 
 let f: WmsFixture;
 beforeAll(async () => {
@@ -94,6 +94,101 @@ describe("wmsserver_service and wfsserver_service", () => {
     );
     expect(denied.status).toBeGreaterThanOrEqual(400);
     expect(denied.status).toBeLessThan(500);
+  });
+});
+
+describe("deleted layers", () => {
+  test("a layer whose resource was deleted leaves the service", async () => {
+    const fd = new FormData();
+    fd.append("file", new Blob([fillSld("#123456")]), "tmp.sld");
+    const up = await f.s.json("/api/component/file_upload/upload", {
+      method: "POST",
+      body: fd,
+      auth: f.s.admin,
+    });
+    const st = await f.s.json("/api/resource/", {
+      method: "POST",
+      auth: f.s.admin,
+      body: {
+        resource: { cls: "qgis_vector_style", parent: { id: f.zones }, display_name: "temporary" },
+        qgis_vector_style: { file_upload: up.body.upload_meta[0] },
+      },
+    });
+    expect(st.status).toBe(201);
+    const svc = await f.s.json("/api/resource/", {
+      method: "POST",
+      auth: f.s.admin,
+      body: {
+        resource: { cls: "wmsserver_service", parent: { id: 0 }, display_name: "temporary wms" },
+        wmsserver_service: {
+          layers: [{ keyname: "tmp", display_name: "Tmp", resource_id: st.body.id }],
+        },
+      },
+    });
+    expect(svc.status).toBe(201);
+    expect(
+      (await f.s.fetch(`/api/resource/${st.body.id}`, { method: "DELETE", auth: f.s.admin }))
+        .status,
+    ).toBe(200);
+    const read = await f.s.json(`/api/resource/${svc.body.id}`, { auth: f.s.admin });
+    expect(read.body.wmsserver_service.layers).toEqual([]);
+    const caps = await (
+      await f.s.fetch(`/api/resource/${svc.body.id}/wms?SERVICE=WMS&REQUEST=GetCapabilities`, {
+        auth: f.s.admin,
+      })
+    ).text();
+    expect(caps).not.toContain("<Name>tmp</Name>");
+  });
+});
+
+describe("reused ids", () => {
+  test("a new resource that gets a deleted one's id does not join the service", async () => {
+    const svc = await f.s.json("/api/resource/", {
+      method: "POST",
+      auth: f.s.admin,
+      body: {
+        resource: { cls: "wmsserver_service", parent: { id: 0 }, display_name: "reuse wms" },
+      },
+    });
+    const style = async () => {
+      const fd = new FormData();
+      fd.append("file", new Blob([fillSld("#123456")]), "tmp.sld");
+      const up = await f.s.json("/api/component/file_upload/upload", {
+        method: "POST",
+        body: fd,
+        auth: f.s.admin,
+      });
+      const st = await f.s.json("/api/resource/", {
+        method: "POST",
+        auth: f.s.admin,
+        body: {
+          resource: {
+            cls: "qgis_vector_style",
+            parent: { id: f.zones },
+            display_name: `s ${Math.random()}`,
+          },
+          qgis_vector_style: { file_upload: up.body.upload_meta[0] },
+        },
+      });
+      expect(st.status).toBe(201);
+      return st.body.id as number;
+    };
+    const first = await style();
+    const put = await f.s.json(`/api/resource/${svc.body.id}`, {
+      method: "PUT",
+      auth: f.s.admin,
+      body: {
+        wmsserver_service: { layers: [{ keyname: "s", display_name: "S", resource_id: first }] },
+      },
+    });
+    expect(put.status).toBe(200);
+    await f.s.fetch(`/api/resource/${first}`, { method: "DELETE", auth: f.s.admin });
+    // Creation dates have one-second resolution: the guard tells resources apart across seconds.
+    await Bun.sleep(1100);
+    const second = await style();
+    expect(second).toBe(first); // the rowid was reused: the case this guards against
+    const read = await f.s.json(`/api/resource/${svc.body.id}`, { auth: f.s.admin });
+    expect(read.body.wmsserver_service.layers).toEqual([]);
   });
 });
 

@@ -105,7 +105,11 @@ function scale(v: unknown, at: string): number | null {
   return v;
 }
 
-/** The stored layers of a service, without those whose resource has gone. */
+/**
+ * The stored layers of a service, without those whose resource has gone. Resource ids can be
+ * reused after a delete (SQLite rowids), so each stored layer keeps its resource's creation
+ * date (`created`, never shown) and a layer whose id now names a newer resource is dropped too.
+ */
 export async function serviceLayers<K extends Kind>(
   deps: ClassDeps,
   id: number,
@@ -113,7 +117,18 @@ export async function serviceLayers<K extends Kind>(
   const ext = await readExt(deps.client, id, SERVICE_NS);
   const layers = Array.isArray(ext?.layers) ? ext.layers : [];
   const out = [];
-  for (const l of layers) if (await deps.getRow(l.resource_id)) out.push(l);
+  for (const { created, ...l } of layers) {
+    const row = await deps.getRow(l.resource_id);
+    if (row && (created === undefined || created === row.creationDate)) out.push(l);
+  }
+  return out;
+}
+
+/** Stamps each layer with its resource's creation date (see serviceLayers). */
+async function stamped(deps: ClassDeps, layers: { resource_id: number }[]) {
+  const out = [];
+  for (const l of layers)
+    out.push({ ...l, created: (await deps.getRow(l.resource_id))?.creationDate });
   return out;
 }
 
@@ -141,7 +156,7 @@ function serviceClass(kind: Kind): ResourceClass {
       if (!ctx.creating && !ctx.perms.has("service.configure"))
         throw new InsufficientPermissions(row.id, "service", "configure");
       const layers = await parseLayers(ctx, kind, key, value);
-      await writeExt(ctx.tx.raw, row.id, SERVICE_NS, { layers });
+      await writeExt(ctx.tx.raw, row.id, SERVICE_NS, { layers: await stamped(ctx, layers) });
     },
   };
 }
