@@ -196,7 +196,9 @@ async function send(route: RouteTarget, attack: Attack, auth: string | undefined
     counts = after;
     // Generated JSON sent by the administrator with valid ids may be a valid write (an empty
     // feature, a settings document); every other hostile part must write nothing.
-    const validWrite = attack.part === "body" && auth && attack.body?.mayBeValid;
+    const validWrite =
+      (attack.part === "body" && auth && attack.body?.mayBeValid) ||
+      (attack.part === "param" && auth && NAMED_BY_PATH.test(route.path));
     if (moved.length && !validWrite)
       record(face, `${what}: catalog rows changed: ${moved.join(", ")}`);
     if (moved.length && validWrite) acceptedWrites++;
@@ -204,6 +206,13 @@ async function send(route: RouteTarget, attack: Attack, auth: string | undefined
     record(face, `${what}: ${e}`);
   }
 }
+
+/**
+ * Routes where the administrator names a new entity in the path (GeoServer's
+ * security/usergroup/group/{group}, roles/role/{role}): any name the catalog accepts ("-1",
+ * "NaN") is a valid write there, not a hostile one.
+ */
+const NAMED_BY_PATH = /^\/geoserver\/rest\/security\//;
 
 let counts: Record<string, number> = {};
 let acceptedWrites = 0;

@@ -63,16 +63,20 @@ export const FACE_FORMATS: { prefix: string; face: string; check: FormatCheck }[
     face: "geonode",
     check: (a) => {
       const b = json(a);
-      return b && (typeof b.detail === "string" || Array.isArray(b.errors))
-        ? undefined
-        : "not GeoNode/DRF error JSON";
+      // DRF `detail`, GeoNode's handler `errors`, and the `message`/`error` bodies GeoNode's
+      // own views write (favorites, management commands).
+      const known = ["detail", "message", "error"].some((k) => typeof b?.[k] === "string");
+      return b && (known || Array.isArray(b.errors)) ? undefined : "not GeoNode/DRF error JSON";
     },
   },
   {
-    // The browser UI answers people, not API clients: plain text or HTML.
+    // The browser UI answers people in text or HTML; its JSON API (/ui/api) in NGW's format.
     prefix: "/ui",
     face: "web",
-    check: (a) => (/^text\/(plain|html)/.test(a.contentType) ? undefined : "not text or HTML"),
+    check: (a) =>
+      /^text\/(plain|html)/.test(a.contentType) || ngwError(a) === undefined
+        ? undefined
+        : "not text, HTML or NGW error JSON",
   },
   { prefix: "/", face: "ngw", check: ngwError },
 ];

@@ -70,15 +70,18 @@ export function allRoutes(server: object): RouteTarget[] {
 /** Parameter names of a route pattern, in order: `:id`, `:y{...}`, `{ws}`, `{up:file}`, `*`. */
 export function paramNames(path: string): string[] {
   const names: string[] = [];
-  for (const m of path.matchAll(/:(\w+)(\{[^}]*\})?|\{(\w+)(?::\w+)?\}|\*/g))
+  for (const m of path.matchAll(/:(\w+)(\{(?:[^{}]|\{[^{}]*\})*\})?|\{(\w+)(?::\w+)?\}|\*/g))
     names.push(m[1] ?? m[3] ?? "*");
   return names;
 }
 
 /** Fills a pattern's parameters from `values` (already URL-encoded by the caller as wanted). */
 export function fillPath(path: string, values: Record<string, string>): string {
-  return path
-    .replace(/:(\w+)(\{[^}]*\})?/g, (_m, n: string) => values[n] ?? "1")
-    .replace(/\{(\w+)(?::\w+)?\}/g, (_m, n: string) => values[n] ?? "1")
-    .replace(/\*/g, () => values["*"] ?? "x");
+  return (
+    path
+      // A regex constraint may itself hold braces (`:id{[0-9]{1,9}}`): one level of nesting.
+      .replace(/:(\w+)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, (_m, n: string) => values[n] ?? "1")
+      .replace(/\{(\w+)(?::\w+)?\}/g, (_m, n: string) => values[n] ?? "1")
+      .replace(/\*/g, () => values["*"] ?? "x")
+  );
 }
