@@ -70,13 +70,13 @@ export const FACE_FORMATS: { prefix: string; face: string; check: FormatCheck }[
     },
   },
   {
-    // The browser UI answers people in text or HTML; its JSON API (/ui/api) in NGW's format.
+    // The browser UI answers people in text or HTML; its JSON API (/ui/api) as {status, message}.
     prefix: "/ui",
     face: "web",
     check: (a) =>
-      /^text\/(plain|html)/.test(a.contentType) || ngwError(a) === undefined
+      /^text\/(plain|html)/.test(a.contentType) || typeof json(a)?.message === "string"
         ? undefined
-        : "not text, HTML or NGW error JSON",
+        : "not text, HTML or {message} JSON",
   },
   { prefix: "/", face: "ngw", check: ngwError },
 ];
