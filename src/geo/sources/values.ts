@@ -186,7 +186,8 @@ export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp 
   for (const ch of pattern) {
     if (ch === "%") src += "[\\s\\S]*";
     else if (ch === "_") src += "[\\s\\S]";
-    else src += ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    // "-" is left alone: with the u flag "\\-" outside a class is a SyntaxError
+    else src += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   }
   return new RegExp(`^${src}$`, caseInsensitive ? "iu" : "u");
 }
