@@ -31,7 +31,9 @@ import {
   tkeywords,
 } from "./vocab.ts";
 
-export const DATASET_CLASSES = ["vector_layer", "raster_layer"];
+/** Feature layers of every storage (imported, PostGIS in place, FlatGeobuf in place). */
+export const VECTOR_DATASET_CLASSES = ["vector_layer", "postgis_layer", "fgb_layer"];
+export const DATASET_CLASSES = [...VECTOR_DATASET_CLASSES, "raster_layer"];
 export const DOCUMENT_CLASSES = ["file_bucket"];
 
 /** GeoNode resource types and the catalog classes each is made of. */
@@ -252,7 +254,7 @@ export class GeonodeCatalog {
       resource_type: kind,
       subtype:
         kind === "dataset"
-          ? row.cls === "vector_layer"
+          ? VECTOR_DATASET_CLASSES.includes(row.cls)
             ? "vector"
             : "raster"
           : kind === "document"
@@ -404,7 +406,7 @@ function datasetLinks(row: ResourceRow, base: string, ws: string | null, name: s
       url: `${base}/api/component/render/tile?resource=${row.id}&z={z}&x={x}&y={y}`,
     },
   ];
-  if (row.cls === "vector_layer") {
+  if (VECTOR_DATASET_CLASSES.includes(row.cls)) {
     links.push(
       {
         extension: "html",

@@ -268,6 +268,28 @@ describe.skipIf(!pgAvailable)("postgis over the NGW API", () => {
     }
   });
 
+  test("the same table is a GeoNode vector dataset and a WFS feature type", async () => {
+    const ds = await s.json(`/api/v2/datasets/${layer}`, { auth: s.admin });
+    expect(ds.status).toBe(200);
+    expect(ds.body.dataset.subtype).toBe("vector");
+    expect(ds.body.dataset.title).toBe("cities");
+    const svc = await create({
+      resource: { cls: "wfsserver_service", parent: { id: 0 }, display_name: "pg wfs" },
+      wfsserver_service: {
+        layers: [
+          { keyname: "cities", display_name: "cities", resource_id: layer, maxfeatures: 1000 },
+        ],
+      },
+    });
+    expect(svc.status).toBe(201);
+    const r = await s.fetch(
+      `/api/resource/${svc.body.id}/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=cities&RESULTTYPE=hits`,
+      { auth: s.admin },
+    );
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain('numberMatched="40"');
+  });
+
   test("MVT, render and identify read the PostGIS table", async () => {
     const mvt = await s.fetch(`/api/component/feature_layer/mvt?resource=${layer}&z=0&x=0&y=0`, {
       auth: s.admin,
