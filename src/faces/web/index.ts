@@ -39,10 +39,21 @@ export function webFace(app: AppContext): Hono<Env> {
   face.get(`/ui/api/breadcrumbs/${ID}`, withActor(data.breadcrumbs));
 
   face.onError((err, c) => {
+    // The pages live at NGW's paths, so errors take NGW's error JSON shape (reference/ngw.md §1.2).
     if (err instanceof CatalogError)
-      return c.json({ status: err.status, message: err.message }, err.status as 400);
+      return c.json(
+        {
+          title: err.title,
+          message: err.message,
+          status_code: err.status,
+          exception: `gisd.${err.code}`,
+          data: err.data,
+        },
+        err.status as 400,
+      );
     console.error(err);
-    return c.json({ status: 500, message: "Internal error" }, 500);
+    const message = "Internal error";
+    return c.json({ title: message, message, status_code: 500, exception: "gisd.internal" }, 500);
   });
   return face;
 }
