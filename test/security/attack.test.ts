@@ -191,6 +191,7 @@ async function send(route: RouteTarget, attack: Attack, auth: string | undefined
     for (const p of judge(path, answer)) record(face, `${what}: ${p}`);
     // Reads are checked once per route (attackRoute); writes after every request, to blame one.
     if (!UNSAFE.has(route.method)) return;
+    await settled(answer.body);
     const after = await rowCounts(s);
     const moved = diffCounts(counts, after);
     counts = after;
@@ -204,6 +205,21 @@ async function send(route: RouteTarget, attack: Attack, auth: string | undefined
     if (moved.length && validWrite) acceptedWrites++;
   } catch (e) {
     record(face, `${what}: ${e}`);
+  }
+}
+
+/**
+ * GeoNode's resource service answers at once with an execution ticket and writes in the
+ * background; wait for the ticket to finish so its write is counted against this request and
+ * not blamed on the next one.
+ */
+async function settled(body: string) {
+  const id = /"execution_id"\s*:\s*"([0-9a-f-]{1,64})"/.exec(body)?.[1];
+  if (!id) return;
+  for (let i = 0; i < 200; i++) {
+    const r = await s.json(`/api/v2/resource-service/execution-status/${id}`, { auth: s.admin });
+    if (!["ready", "running"].includes(String(r.body?.status))) return;
+    await Bun.sleep(25);
   }
 }
 
