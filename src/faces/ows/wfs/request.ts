@@ -192,7 +192,10 @@ function storedQuery(req: WfsRequest, id: string, fid: string | undefined): WfsR
 }
 
 function readQuery(q: XmlElement): WfsQuery {
-  const typeNames = (q.attrs.typeNames ?? q.attrs.typeName ?? "").split(/[\s,]+/).filter(Boolean);
+  // OWSLib's WFS 2.0.0 POST writes "typenames" in lower case; GeoServer accepts it, so do we.
+  const typeNames = (q.attrs.typeNames ?? q.attrs.typeName ?? q.attrs.typenames ?? "")
+    .split(/[\s,]+/)
+    .filter(Boolean);
   if (typeNames.length === 0) throw missing("typeName");
   const filter = child(q, "Filter");
   const props = [...childrenNamed(q, "PropertyName"), ...childrenNamed(q, "ValueReference")];
