@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Client } from "@libsql/client";
+import { JobClaims, liveClaimSql } from "../jobs.ts";
 import { retryBusy } from "./busy.ts";
 
 export type ExecStatus = "ready" | "running" | "finished" | "failed";
@@ -30,6 +31,8 @@ export interface ExecutionRow {
 
 /** How many actions run at once; the rest wait in order (one writer at a time: see busy.ts). */
 const CONCURRENCY = 1;
+/** How often a running ticket renews its claim (the lease is jobs.ts LEASE_MS). */
+const RENEW_MS = 20_000;
 
 const now = () => new Date().toISOString();
 
@@ -41,16 +44,29 @@ export class Executions {
   #idle: Promise<void> = Promise.resolve();
   #resolveIdle: (() => void) | null = null;
 
-  constructor(private readonly db: Client) {}
+  readonly #claims: JobClaims;
 
-  /** Once per process: tickets left ready/running by a previous process can never finish. */
+  /** `claims` names this node; tests pass two to act as two nodes on one catalog. */
+  constructor(
+    private readonly db: Client,
+    claims?: JobClaims,
+  ) {
+    this.#claims = claims ?? new JobClaims(db);
+  }
+
+  /**
+   * Once per process: tickets left ready/running by a stopped process can never finish. A
+   * ticket whose node still holds a live claim (another gisd node on the same catalog) is
+   * left alone; every ticket is claimed from the moment it is recorded.
+   */
   recover(): Promise<void> {
     this.#recovered ??= retryBusy(() =>
       this.db.execute({
         sql: `UPDATE gn_execution SET status = 'failed', finished = ?, last_updated = ?,
                 log = 'The server stopped before this operation finished.'
-              WHERE status IN ('ready', 'running')`,
-        args: [now(), now()],
+              WHERE status IN ('ready', 'running')
+                AND NOT ${liveClaimSql("gn_execution", "exec_id")}`,
+        args: [now(), now(), Date.now()],
       }),
     ).then(() => undefined);
     return this.#recovered;
@@ -92,9 +108,14 @@ export class Executions {
         ],
       }),
     );
+    const job = `gn_execution:${id}`;
+    await retryBusy(() => this.#claims.claim(job));
     this.#enqueue(async () => {
-      await this.#set(id, { status: "running" });
+      const renew = setInterval(() => {
+        this.#claims.renew(job).catch(() => {}); // a missed renewal only shortens the lease
+      }, RENEW_MS);
       try {
+        await this.#set(id, { status: "running" });
         const output = await retryBusy(work);
         await this.#set(id, {
           status: "finished",
@@ -109,6 +130,9 @@ export class Executions {
           log: message,
           output_params: JSON.stringify({ errors: [message] }),
         }).catch(() => {});
+      } finally {
+        clearInterval(renew);
+        await this.#claims.release(job).catch(() => {}); // an unreleased claim expires on its own
       }
     });
     return id;
