@@ -199,7 +199,8 @@ async function send(route: RouteTarget, attack: Attack, auth: string | undefined
     // feature, a settings document); every other hostile part must write nothing.
     const validWrite =
       (attack.part === "body" && auth && attack.body?.mayBeValid) ||
-      (auth && NAMED_BY_PATH.test(route.path));
+      (auth && NAMED_BY_PATH.test(route.path)) ||
+      (auth && attack.part !== "body" && ACTION_WITHOUT_BODY.test(route.path));
     if (moved.length && !validWrite)
       record(face, `${what}: catalog rows changed: ${moved.join(", ")}`);
     if (moved.length && validWrite) acceptedWrites++;
@@ -229,6 +230,13 @@ async function settled(body: string) {
  * "NaN", or the baseline "1") is a valid write there, not a hostile one.
  */
 const NAMED_BY_PATH = /^\/geoserver\/rest\/security\//;
+
+/**
+ * Routes where the administrator's request needs no body to be a valid write (GeoNode's
+ * resource-service copy): a hostile header or query that the route ignores leaves a real copy,
+ * which is the request doing its job. A hostile body must still write nothing.
+ */
+const ACTION_WITHOUT_BODY = /^\/api\/v2\/resources\/[^/]+\/copy$/;
 
 let counts: Record<string, number> = {};
 let acceptedWrites = 0;
