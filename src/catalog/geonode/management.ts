@@ -61,6 +61,11 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** The command of that name; a request's "__proto__" or "constructor" names none. */
+export function commandOf(name: string): Command | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
 async function datasetIds(catalog: Catalog): Promise<number[]> {
   const r = await catalog.database.client.execute({
     sql: `SELECT id FROM resource WHERE cls IN (${DATASET_CLASSES.map(() => "?").join(",")}) ORDER BY id`,
@@ -93,7 +98,7 @@ export class ManagementJobs {
 
   /** Validates a POST body ({args, kwargs, autostart}) and records the job. */
   async create(userId: number, command: string, body: unknown): Promise<JobRow> {
-    const cmd = COMMANDS[command];
+    const cmd = commandOf(command);
     if (!cmd) throw new GnInvalid("command", "Command not found");
     const b = (body ?? {}) as Record<string, unknown>;
     if (typeof b !== "object" || Array.isArray(b))

@@ -5,7 +5,12 @@
  */
 import { SYSTEM } from "../../catalog/acl.ts";
 import { GnForbidden, GnInvalid } from "../../catalog/geonode/errors.ts";
-import { COMMANDS, type JobRow, ManagementJobs } from "../../catalog/geonode/management.ts";
+import {
+  COMMANDS,
+  commandOf,
+  type JobRow,
+  ManagementJobs,
+} from "../../catalog/geonode/management.ts";
 import type { AppContext } from "../../http/context.ts";
 import { NotAuthenticated } from "./errors.ts";
 import { type C, jsonBody, paginate, pathId } from "./list.ts";
@@ -87,13 +92,13 @@ export function managementHandlers(app: AppContext) {
       if (c.req.method === "POST") {
         const body = (await jsonBody(c)) as Record<string, unknown>;
         const name = typeof body?.command === "string" ? body.command : "";
-        if (!COMMANDS[name]) return fail(c, 400, "Command not found");
+        if (!commandOf(name)) return fail(c, 400, "Command not found");
         return ok(c, await jobs.create(staff(c).id, name, body), 201);
       }
       return ok(c, Object.keys(COMMANDS));
     }),
     command: guarded(async (c) => {
-      const cmd = COMMANDS[command(c)];
+      const cmd = commandOf(command(c));
       if (c.req.method === "POST") {
         if (!cmd) return fail(c, 400, "Command not found");
         return ok(c, await jobs.create(staff(c).id, command(c), await jsonBody(c)), 201);
@@ -103,11 +108,11 @@ export function managementHandlers(app: AppContext) {
     }),
     jobs: guarded(async (c) => {
       const name = c.req.param("cmd");
-      if (name !== undefined && !COMMANDS[name]) return fail(c, 404, "Command not found");
+      if (name !== undefined && !commandOf(name)) return fail(c, 404, "Command not found");
       if (c.req.method === "POST") {
         const body = (await jsonBody(c)) as Record<string, unknown>;
         const cmd = name ?? (typeof body?.command === "string" ? body.command : "");
-        if (!COMMANDS[cmd]) return fail(c, 400, "Command not found");
+        if (!commandOf(cmd)) return fail(c, 400, "Command not found");
         return c.json(await jobs.create(staff(c).id, cmd, body), 201);
       }
       return paginate(c, "results", (await jobs.list(name)).map(summary), {

@@ -135,3 +135,16 @@ test("harvesters: gisd has none; reads are empty, creating one is a clear 400", 
   expect((await s.json("/api/v2/harvesters/1", { auth: s.admin })).status).toBe(404);
   expect((await s.json("/api/v2/harvesters/", { auth: BOB })).status).toBe(403);
 });
+
+test("object-prototype names are unknown commands, not server errors", async () => {
+  for (const name of ["__proto__", "constructor", "toString"]) {
+    const h = await s.json(`/api/v2/management/commands/${name}/`, { auth: s.admin });
+    expect(h.status).toBe(404);
+    const j = await s.json(`/api/v2/management/commands/${name}/jobs/`, {
+      method: "POST",
+      auth: s.admin,
+      body: {},
+    });
+    expect(j.status).toBe(404);
+  }
+});
